@@ -1,0 +1,91 @@
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::optimizer::{Evaluation, Origin, Point, Value};
+use crate::training::EpochMetrics;
+
+/// File name of the trial log in a run folder: one JSON object per line,
+/// appended as each trial finishes.
+pub const TRIALS_JSONL: &str = "trials.jsonl";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrialStatus {
+    Ok,
+    /// Training diverged (NaN or infinite loss); the trial gets the worst fitness.
+    Failed,
+}
+
+/// One finished trial, as one line of trials.jsonl.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrialRecord {
+    /// 1-based trial number in the order trials finished.
+    pub trial: usize,
+    /// The optimizer's point (searched dimensions, in space order).
+    pub point: Point,
+    /// Every hyper-parameter of the trial, fixed ones included.
+    pub params: BTreeMap<String, Value>,
+    pub status: TrialStatus,
+    /// Minus the validation accuracy after the last epoch; 0 for failed trials.
+    pub fitness: f64,
+    pub val_accuracy: f64,
+    pub val_loss: f64,
+    pub epochs: Vec<EpochMetrics>,
+    /// Wall time of the trial, seconds.
+    pub seconds: f64,
+    pub origin: Origin,
+    /// Acquisition value of a model proposal (lower is better).
+    pub acquisition_value: Option<f64>,
+    /// TensorBoard folder of the trial, relative to the run folder.
+    pub log_dir: String,
+    /// Why a failed trial failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl TrialRecord {
+    /// The record as the optimizer stores it, for resuming.
+    pub fn evaluation(&self) -> Evaluation {
+        Evaluation {
+            point: self.point.clone(),
+            value: self.fitness,
+            origin: self.origin,
+            acquisition_value: self.acquisition_value,
+        }
+    }
+}
+
+/// Appends one record and flushes it to disk, so that a crash loses nothing
+/// already finished.
+pub fn append_trial(run_dir: &Path, record: &TrialRecord) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(run_dir.join(TRIALS_JSONL))?;
+    let line = serde_json::to_string(record).expect("trial records serialize");
+    writeln!(file, "{line}")?;
+    file.sync_data()
+}
+
+/// Reads every complete record. A last line cut short by a crash is skipped
+/// with a warning; any other invalid line is an error naming its number.
+pub fn read_trials(run_dir: &Path) -> anyhow::Result<Vec<TrialRecord>> {
+    let path = run_dir.join(TRIALS_JSONL);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(anyhow::anyhow!("cannot read {}: {error}", path.display())),
+    };
+    let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
+    let mut records = Vec::with_capacity(lines.len());
+    for (index, line) in lines.iter().enumerate() {
+        match serde_json::from_str::<TrialRecord>(line) {
+            Ok(record) => records.push(record),
+            Err(error) if index + 1 == lines.len() && !text.ends_with('\n') => {
+                log::warn!("{}: skipping the incomplete last line: {error}", path.display());
+            }
+            Err(error) => anyhow::bail!("{} line {}: invalid trial record: {error}", path.display(), index + 1),
+        }
+    }
+    Ok(records)
+}

@@ -1,0 +1,1 @@
+"""Stand-in package path for the Vitis AI quantizer, for tests only."""
