@@ -11,7 +11,7 @@ mod progress;
 mod quantize;
 mod search;
 mod show;
-mod study;
+pub mod study;
 mod train;
 mod verify;
 mod verify_file;
