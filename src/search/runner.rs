@@ -80,7 +80,7 @@ pub fn run_search(run: &SearchRun) -> anyhow::Result<SearchOutcome> {
                 let log_dir = trial_log_dir(asked, &params);
                 let bar = multi.add(ProgressBar::hidden());
                 let label = format!("[trial {asked}/{}] ", run.spec.n_calls);
-                multi.println(format!("{label}{}", describe_params(&config))).ok();
+                say(&multi, format!("{label}{}", describe_params(&config)));
                 let job = TrialJob { number: asked, point, params, config, log_dir, label, bar };
                 let sender = sender.clone();
                 let (run_dir, splits, interrupt) = (&run.run_dir, run.splits, run.interrupt);
@@ -97,7 +97,7 @@ pub fn run_search(run: &SearchRun) -> anyhow::Result<SearchOutcome> {
             match result.outcome {
                 TrialOutcome::Interrupted => {
                     interrupted = true;
-                    multi.println(format!("{}interrupted; it will run again on --resume", result.job.label)).ok();
+                    say(&multi, format!("{}interrupted; it will run again on --resume", result.job.label));
                 }
                 outcome => {
                     let record = finish_trial(&mut optimizer, &run.run_dir, result.job, outcome, result.seconds, trials.len() + 1, &mut best_fitness, &multi)?;
@@ -222,7 +222,7 @@ fn finish_trial(
         save_best(run_dir, &model)?;
         line.push_str("  new best, saved to best/");
     }
-    multi.println(line).ok();
+    say(multi, line);
     append_trial(run_dir, &record).with_context(|| format!("cannot append to {}", run_dir.join(super::TRIALS_JSONL).display()))?;
     Ok(record)
 }
@@ -235,6 +235,16 @@ struct TrialResultParts {
     epochs: Vec<EpochMetrics>,
     error: Option<String>,
     model: Option<Box<TrainedModel>>,
+}
+
+/// Prints a line above the progress bars, or plainly when they are hidden
+/// (stdout is not a terminal), where indicatif would drop it.
+fn say(multi: &MultiProgress, line: String) {
+    if multi.is_hidden() {
+        println!("{line}");
+    } else {
+        let _ = multi.println(line);
+    }
 }
 
 pub(crate) fn origin_name(origin: Origin) -> &'static str {
