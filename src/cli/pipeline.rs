@@ -139,7 +139,7 @@ fn stage(name: &str, body: impl FnOnce() -> anyhow::Result<Skip>) -> anyhow::Res
     Ok(())
 }
 
-/// The spec of a new pipeline, or that of the run being resumed.
+/// Builds the spec of a new pipeline, or reads that of the run being resumed.
 fn pipeline_spec(args: &PipelineArgs, run_dir: &Path) -> anyhow::Result<SearchSpec> {
     if run_dir.join(crate::search::RUN_JSON).is_file() {
         let mut spec = read_run_spec(run_dir)?;

@@ -14,7 +14,7 @@ use crate::data::SplitSpec;
 use crate::optimizer::Value;
 use crate::search::{SearchSpec, Summary, read_summary};
 
-/// Which experiment of the report to run.
+/// An experiment of the lab report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Experiment {
     /// The search at batch sizes 16, 32, 64 and 128.

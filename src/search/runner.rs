@@ -29,7 +29,7 @@ pub struct SearchRun<'a> {
     pub interrupt: &'static AtomicBool,
 }
 
-/// What a search left behind.
+/// Results of a finished or interrupted search.
 pub struct SearchOutcome {
     pub trials: Vec<TrialRecord>,
     pub interrupted: bool,
@@ -151,8 +151,9 @@ fn run_trial(job: TrialJob, run_dir: &Path, splits: &Splits, interrupt: &'static
     TrialResult { job, outcome, seconds: started.elapsed().as_secs_f64() }
 }
 
-/// Records a finished trial: tells the optimizer, appends trials.jsonl, and
-/// saves the model into best/ when it is the best so far.
+/// Records a finished trial. It reports the fitness to the optimizer,
+/// appends trials.jsonl and saves the model into best/ when it is the best
+/// so far.
 fn finish_trial(
     optimizer: &mut Optimizer,
     run_dir: &Path,
@@ -256,7 +257,7 @@ pub(crate) fn origin_name(origin: Origin) -> &'static str {
 }
 
 /// Writes the model to best.tmp/ then renames it over best/, so best/ always
-/// holds a complete model.
+/// contains a complete model.
 fn save_best(run_dir: &Path, model: &TrainedModel) -> anyhow::Result<()> {
     let staging = run_dir.join("best.tmp");
     let best = run_dir.join("best");

@@ -53,7 +53,7 @@ impl Summary {
         std::fs::write(run_dir.join(SUMMARY_JSON), serde_json::to_string_pretty(self).expect("summary serializes") + "\n")
     }
 
-    /// The text that `search` prints at the end and `show` prints again.
+    /// Renders the text that `search` prints at the end and `show` prints again.
     pub fn render(&self, trials: &[TrialRecord]) -> String {
         let mut text = String::new();
         let _ = writeln!(text, "best trial {} of {}: validation accuracy {:.4}", self.best_trial, self.trials, self.best_val_accuracy);
