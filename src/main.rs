@@ -8,6 +8,14 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so `vitis-hpo ... | head` would panic on the
+    // next print. Restore the default: the process ends quietly, and every
+    // finished trial is already on disk.
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to SIG_DFL before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = vitis_hpo::cli::Cli::parse();
     match vitis_hpo::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -181,3 +181,31 @@ fn invalid_spaces_rejected() {
         assert!(message.contains(expected), "case {index}: {message}");
     }
 }
+
+#[test]
+fn resume_repairs_truncated_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    search(&run, &["--n-calls", "2", "--jobs", "1"]);
+    let path = run.join("trials.jsonl");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 40]).unwrap();
+
+    let (ok, stdout, stderr) = vitis_hpo(&["search", "--resume", run.to_str().unwrap(), "--n-calls", "2", "--jobs", "1"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    let trials = read_trials(&run).unwrap();
+    assert_eq!(trials.len(), 2, "the cut trial is dropped and one new trial added");
+    assert!(std::fs::read_to_string(&path).unwrap().ends_with('\n'));
+    let (ok, _, stderr) = vitis_hpo(&["show", run.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+}
+
+#[test]
+fn resume_rejects_ignored_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    search(&run, &["--n-calls", "1"]);
+    let (ok, _, stderr) = vitis_hpo(&["search", "--resume", run.to_str().unwrap(), "--epochs", "5"]);
+    assert!(!ok);
+    assert!(stderr.contains("only --n-calls and --jobs"), "{stderr}");
+}

@@ -122,6 +122,15 @@ fn bad_stage_input_rejected() {
     let (ok, _, stderr) = vitis_hpo(&["deploy", "--model", &model]);
     assert!(!ok);
     assert!(stderr.contains("quantize"), "{stderr}");
+    let (ok, _, stderr) = vitis_hpo(&["export", &model]);
+    assert!(!ok);
+    assert!(stderr.contains("--model"), "{stderr}");
+    let (ok, _, stderr) = vitis_hpo(&["verify", "--model", &model, "--tolerance", "nan"]);
+    assert!(!ok);
+    assert!(stderr.contains("--tolerance"), "{stderr}");
+    let (ok, _, stderr) = vitis_hpo(&["train", "--layers", "5", "--nodes", "100000"]);
+    assert!(!ok);
+    assert!(stderr.contains("parameters"), "{stderr}");
     let (ok, _, stderr) = vitis_hpo(&["deploy", "--model", &model, "--board", "zcu999"]);
     assert!(!ok);
     assert!(stderr.contains("zcu102") && stderr.contains("zcu999"), "{stderr}");
@@ -144,7 +153,15 @@ fn pipeline_runs_then_resumes() {
     }
     let (ok, stdout, stderr) = vitis_hpo(&args);
     assert!(ok, "{stderr}");
-    assert_eq!(stdout.matches("done earlier, skipped").count(), 5, "{stdout}");
+    // Search, export, verify and quantize are skipped; deploy is rewritten.
+    assert_eq!(stdout.matches("done earlier, skipped").count(), 4, "{stdout}");
+
+    // Other settings on the same folder are an error, not silently ignored.
+    let mut changed = args.to_vec();
+    changed[6] = "2";
+    let (ok, _, stderr) = vitis_hpo(&changed);
+    assert!(!ok);
+    assert!(stderr.contains("epochs"), "{stderr}");
 }
 
 #[test]

@@ -20,7 +20,8 @@ pub struct DataArgs {
     pub split: SplitSpec,
 
     /// Keep the official 10,000 test images as the test split; train and
-    /// validation then come from the 60,000 training images only.
+    /// validation then come from the 60,000 training images only. With
+    /// counts in --split, the test count takes that many official test images.
     #[arg(long)]
     pub official_test: bool,
 
@@ -33,7 +34,8 @@ impl DataArgs {
     /// The checked data settings these flags describe.
     pub fn settings(&self) -> DataSettings {
         DataSettings {
-            folder: self.data.clone(),
+            // Absolute, so that run.json still finds the data from another folder.
+            folder: self.data.as_ref().map(|folder| std::path::absolute(folder).unwrap_or_else(|_| folder.clone())),
             split: self.split.clone(),
             test_split: if self.official_test { TestSplit::Official } else { TestSplit::FromPool },
             split_seed: self.split_seed,

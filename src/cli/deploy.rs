@@ -45,6 +45,14 @@ pub fn run(args: DeployArgs) -> anyhow::Result<()> {
     println!("{mapping}");
 
     let out = &loaded.out_dir;
+    let weights_path = args.model.locate()?.0.join(crate::training::MODEL_WEIGHTS);
+    if super::pipeline::older_than(&out.join(QUANT_JSON), &weights_path) {
+        bail!(
+            "{} is older than the model {}: it belongs to an earlier model; run `vitis-hpo quantize` again first",
+            out.join(QUANT_JSON).display(),
+            weights_path.display()
+        );
+    }
     let quant: QuantReport = read_json(&out.join(QUANT_JSON), "quant.json")?;
     let Some(dpu_layers) = quant.dpu_layers else {
         bail!(

@@ -35,6 +35,9 @@ impl ModelArgs {
                     bail!("run folder {} not found; pass the --out folder of `vitis-hpo search`", run.display());
                 }
                 let best = run.join("best");
+                if run.join(MODEL_JSON).is_file() && !best.join(MODEL_JSON).is_file() {
+                    bail!("{} is a model folder, not a run; pass it as --model {}", run.display(), run.display());
+                }
                 if !best.join(MODEL_JSON).is_file() {
                     bail!(
                         "run {} has no model ({} is missing): no trial has finished yet; \

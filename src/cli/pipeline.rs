@@ -53,7 +53,8 @@ pub struct PipelineArgs {
     #[arg(long, default_value = DEFAULT_IMAGE, value_name = "IMAGE")]
     pub image: String,
 
-    /// Redo every stage even when its outputs exist.
+    /// Redo export, verify and quantize even when their outputs exist (the
+    /// search always resumes from trials.jsonl; use a new --out to start over).
     #[arg(long)]
     pub force: bool,
 }
@@ -89,7 +90,11 @@ pub fn run(args: PipelineArgs) -> anyhow::Result<()> {
         Ok(Skip::Ran)
     })?;
     stage("4/5 quantize", || {
-        if !args.force && has_key(&run_dir.join(VERIFY_JSON), "int8") && newer(&run_dir.join(QUANT_JSON), &run_dir.join("best/model.bpk")) {
+        if !args.force
+            && has_key(&run_dir.join(VERIFY_JSON), "int8")
+            && newer(&run_dir.join(QUANT_JSON), &run_dir.join("best/model.bpk"))
+            && within_max_drop(&run_dir.join(VERIFY_JSON), args.max_drop)
+        {
             return Ok(Skip::Done);
         }
         super::quantize::run(QuantizeArgs {
@@ -107,10 +112,7 @@ pub fn run(args: PipelineArgs) -> anyhow::Result<()> {
         Ok(Skip::Ran)
     })?;
     stage("5/5 deploy", || {
-        let script = run_dir.join("deploy/compile.sh");
-        if !args.force && newer(&script, &run_dir.join(QUANT_JSON)) {
-            return Ok(Skip::Done);
-        }
+        // Always rewritten: it takes a second and follows --board and --image.
         super::deploy::run(DeployArgs {
             model: model.clone(),
             board: args.board,
@@ -141,26 +143,49 @@ fn stage(name: &str, body: impl FnOnce() -> anyhow::Result<Skip>) -> anyhow::Res
 
 /// Builds the spec of a new pipeline, or reads that of the run being resumed.
 fn pipeline_spec(args: &PipelineArgs, run_dir: &Path) -> anyhow::Result<SearchSpec> {
-    if run_dir.join(crate::search::RUN_JSON).is_file() {
-        let mut spec = read_run_spec(run_dir)?;
-        if let Some(n) = args.search.n_calls {
-            spec.n_calls = n;
-        }
-        println!("resuming the pipeline in {}", run_dir.display());
-        return Ok(spec);
-    }
-    let mut spec = SearchSpec { data: args.data.settings(), ..SearchSpec::default() };
+    let mut requested = SearchSpec { data: args.data.settings(), ..SearchSpec::default() };
     if let Some(file) = &args.space {
-        crate::search::parse_spec_file(file, &mut spec)?;
+        crate::search::parse_spec_file(file, &mut requested)?;
     }
-    args.search.apply(&mut spec)?;
-    Ok(spec)
+    args.search.apply(&mut requested)?;
+    if !run_dir.join(crate::search::RUN_JSON).is_file() {
+        return Ok(requested);
+    }
+
+    // Resuming: the run's own settings apply, and other flags would be
+    // silently ignored, so they must match (only --n-calls may change).
+    let stored = read_run_spec(run_dir)?;
+    let comparable = |spec: &SearchSpec| SearchSpec { n_calls: 0, ..spec.clone() };
+    if comparable(&stored) != comparable(&requested) {
+        let stored_json = serde_json::to_value(comparable(&stored))?;
+        let requested_json = serde_json::to_value(comparable(&requested))?;
+        let differing: Vec<String> = stored_json
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(key, value)| requested_json.get(key.as_str()) != Some(value))
+            .map(|(key, _)| key.clone())
+            .collect();
+        anyhow::bail!(
+            "{} was started with other settings ({} differ from run.json); \
+             run the command that started it again to resume, or choose a new --out",
+            run_dir.display(),
+            differing.join(", ")
+        );
+    }
+    println!("resuming the pipeline in {}", run_dir.display());
+    Ok(SearchSpec { n_calls: args.search.n_calls.unwrap_or(stored.n_calls), ..stored })
 }
 
 fn search_finished(run_dir: &Path, spec: &SearchSpec) -> anyhow::Result<bool> {
     let Some(summary) = read_summary(run_dir)? else { return Ok(false) };
     let trials = read_trials(run_dir)?;
     Ok(!summary.interrupted && trials.len() >= spec.n_calls && summary.trials == trials.len() && run_dir.join("best/model.json").is_file())
+}
+
+/// True when both files exist and `path` is older than `source`.
+pub fn older_than(path: &Path, source: &Path) -> bool {
+    path.exists() && source.exists() && !newer(path, source)
 }
 
 /// True when `path` exists and is not older than `source`.
@@ -170,6 +195,17 @@ fn newer(path: &Path, source: &Path) -> bool {
         (Some(a), Some(b)) => a >= b,
         _ => false,
     }
+}
+
+/// True when the recorded int8 drop is within `max_drop` points (or no
+/// limit is set), so that a run that failed the check is never skipped.
+fn within_max_drop(verify_json: &Path, max_drop: Option<f64>) -> bool {
+    let Some(max_drop) = max_drop else { return true };
+    std::fs::read_to_string(verify_json)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|value| value["int8"]["drop_points"].as_f64())
+        .is_some_and(|drop| drop <= max_drop)
 }
 
 fn has_key(path: &Path, key: &str) -> bool {

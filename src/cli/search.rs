@@ -224,6 +224,24 @@ pub fn install_interrupt_handler() {
 /// Builds the spec from the space file and flags, or from run.json to resume.
 pub fn resolve_spec(args: &SearchArgs) -> anyhow::Result<(SearchSpec, PathBuf)> {
     if let Some(run_dir) = &args.resume {
+        let flags = &args.search;
+        let ignored = args.space.is_some()
+            || flags.n_initial_points.is_some()
+            || flags.initial_design.is_some()
+            || flags.surrogate.is_some()
+            || flags.acquisition.is_some()
+            || flags.seed.is_some()
+            || flags.epochs.is_some()
+            || flags.batch_size.is_some()
+            || flags.activation.is_some()
+            || flags.lr_range.is_some()
+            || flags.layers_range.is_some()
+            || flags.nodes_range.is_some()
+            || flags.batch_size_range.is_some()
+            || flags.x0.is_some();
+        if ignored {
+            bail!("with --resume only --n-calls and --jobs apply: the other settings come from {}", run_dir.join(RUN_JSON).display());
+        }
         let mut spec = read_run_spec(run_dir)?;
         if let Some(n) = args.search.n_calls {
             spec.n_calls = n;

@@ -21,10 +21,19 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.tolerance.is_finite() && args.tolerance > 0.0,
+        "invalid value '{}' for --tolerance: use a positive probability difference such as 1e-5",
+        args.tolerance
+    );
     let loaded = args.model.load()?;
     let onnx_path = loaded.out_dir.join(MODEL_ONNX);
+    let weights_path = args.model.locate()?.0.join(crate::training::MODEL_WEIGHTS);
     if !onnx_path.is_file() {
         println!("{} not found; exporting it first", onnx_path.display());
+        export(&loaded, &onnx_path)?;
+    } else if super::pipeline::older_than(&onnx_path, &weights_path) {
+        println!("{} is older than the model; exporting it again", onnx_path.display());
         export(&loaded, &onnx_path)?;
     }
     let splits = load_splits(&loaded.saved.data)?;

@@ -177,7 +177,17 @@ pub fn split_pool(pool: &Pool, spec: &SplitSpec, test_split: TestSplit, seed: u6
                     ([source.len() - validation, validation], pool.official_test.len())
                 }
                 SplitSpec::Counts([train, validation, test]) => {
-                    SplitSpec::Counts([train, validation, 0]).counts(source.len())?;
+                    if train + validation > source.len() {
+                        return Err(DataError::InvalidSplit {
+                            spec: spec.to_string(),
+                            reason: format!(
+                                "with --official-test, train and validation come from the {} official \
+                                 training images, but {} were requested",
+                                source.len(),
+                                train + validation
+                            ),
+                        });
+                    }
                     if test > pool.official_test.len() {
                         return Err(DataError::InvalidSplit {
                             spec: spec.to_string(),

@@ -45,11 +45,14 @@ pub fn run_search(run: &SearchRun) -> anyhow::Result<SearchOutcome> {
     let started = Instant::now();
     let (space, config) = run.spec.build().context("invalid search space")?;
     std::fs::create_dir_all(&run.run_dir).with_context(|| format!("cannot create {}", run.run_dir.display()))?;
+    super::trial::repair_trials(&run.run_dir).context("cannot repair trials.jsonl")?;
     let mut trials = read_trials(&run.run_dir)?;
     let records: Vec<_> = trials.iter().map(TrialRecord::evaluation).collect();
     let mut optimizer = Optimizer::from_records(space.clone(), config, &records)
         .context("the recorded trials do not fit the search space")?;
-    if !trials.is_empty() {
+    if trials.len() >= run.spec.n_calls {
+        println!("all {} trials are done ({} requested); pass a larger --n-calls to continue", trials.len(), run.spec.n_calls);
+    } else if !trials.is_empty() {
         println!("resuming: {} of {} trials already done", trials.len(), run.spec.n_calls);
     }
     let mut best_fitness = trials.iter().map(|t| t.fitness).fold(f64::INFINITY, f64::min);
@@ -100,7 +103,8 @@ pub fn run_search(run: &SearchRun) -> anyhow::Result<SearchOutcome> {
                     say(&multi, format!("{}interrupted; it will run again on --resume", result.job.label));
                 }
                 outcome => {
-                    let record = finish_trial(&mut optimizer, &run.run_dir, result.job, outcome, result.seconds, trials.len() + 1, &mut best_fitness, &multi)?;
+                    let number = result.job.number;
+                    let record = finish_trial(&mut optimizer, &run.run_dir, result.job, outcome, result.seconds, number, &mut best_fitness, &multi)?;
                     trials.push(record);
                 }
             }

@@ -22,7 +22,8 @@ pub enum TrialStatus {
 /// One finished trial, as one line of trials.jsonl.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrialRecord {
-    /// 1-based trial number in the order trials finished.
+    /// 1-based trial number in the order trials started, as printed and as
+    /// in the log folder name; records are appended in the order trials finish.
     pub trial: usize,
     /// The optimizer's point (searched dimensions, in space order).
     pub point: Point,
@@ -65,6 +66,25 @@ pub fn append_trial(run_dir: &Path, record: &TrialRecord) -> std::io::Result<()>
     let line = serde_json::to_string(record).expect("trial records serialize");
     writeln!(file, "{line}")?;
     file.sync_data()
+}
+
+/// Cuts a last line left incomplete by a crash, so that new records start
+/// on a line of their own. Returns the number of bytes removed.
+pub fn repair_trials(run_dir: &Path) -> std::io::Result<u64> {
+    let path = run_dir.join(TRIALS_JSONL);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(error) => return Err(error),
+    };
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(0);
+    }
+    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let file = std::fs::OpenOptions::new().write(true).open(&path)?;
+    file.set_len(keep as u64)?;
+    log::warn!("{}: removed an incomplete last line of {} bytes", path.display(), bytes.len() - keep);
+    Ok((bytes.len() - keep) as u64)
 }
 
 /// Reads every complete record. A last line cut short by a crash is skipped

@@ -29,6 +29,9 @@ impl TrainConfig {
     pub const DEFAULT_BATCH_SIZE: usize = 128;
     pub const DEFAULT_EPOCHS: usize = 3;
     pub const DEFAULT_SEED: u64 = 42;
+    /// Largest model trained, in weights and biases: 4 copies of f32 (the
+    /// weights, their gradients and Adam's two moments) take 3.2 GB.
+    pub const MAX_PARAMETERS: usize = 200_000_000;
 
     /// Checks every setting, naming the first invalid one.
     pub fn validate(&self) -> Result<(), TrainError> {
@@ -43,6 +46,14 @@ impl TrainConfig {
         }
         if self.num_dense_nodes == 0 {
             return invalid("number of dense nodes", "0".into(), "use at least 1 unit per layer");
+        }
+        let parameters = self.layer_sizes().windows(2).map(|pair| (pair[0] + 1) * pair[1]).sum::<usize>();
+        if parameters > Self::MAX_PARAMETERS {
+            return invalid(
+                "model size",
+                format!("{parameters} parameters ({} x {})", self.num_dense_layers, self.num_dense_nodes),
+                "the limit is 200 million parameters (weights, gradients and Adam state take 3.2 GB); use fewer layers or nodes",
+            );
         }
         if self.batch_size == 0 {
             return invalid("batch size", "0".into(), "use at least 1 image per batch");
