@@ -20,8 +20,22 @@ fn main() -> ExitCode {
     match vitis_hpo::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("vitis-hpo: {error:#}");
+            eprintln!("vitis-hpo: {}", error_chain(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Joins the error and its causes with ": ", skipping a cause whose text
+/// the message already ends with (errors that repeat their source).
+fn error_chain(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
 }

@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
@@ -115,6 +115,9 @@ pub fn run(args: QuantizeArgs) -> anyhow::Result<()> {
     if let Some(max_drop) = args.max_drop {
         anyhow::ensure!(max_drop.is_finite() && max_drop >= 0.0, "invalid value '{max_drop}' for --max-drop: use a number of points >= 0, such as 0.5");
     }
+    if args.method != Some(CalibMethod::Percentile) && args.percentile != DEFAULT_PERCENTILE {
+        bail!("--percentile applies only with --method percentile; add --method percentile or drop --percentile");
+    }
     let loaded = args.model.load()?;
     let weights = loaded.trained.weights();
     let splits = load_splits(&loaded.saved.data)?;
@@ -126,6 +129,9 @@ pub fn run(args: QuantizeArgs) -> anyhow::Result<()> {
             let count = images.len() / Dataset::IMAGE_SIZE;
             anyhow::ensure!(count > 0, "--calib-file {} has no images", file.display());
             let size = args.calib_size.min(count);
+            if size < args.calib_size {
+                println!("--calib-file {} has {count} images: calibrating on all of them", file.display());
+            }
             CalibrationRecord { file: Some(file.clone()), size, seed: args.calib_seed, indices: (0..size).collect() }
         }
         None => {

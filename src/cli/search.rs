@@ -286,10 +286,10 @@ pub fn search(spec: &SearchSpec, run_dir: &Path, jobs: usize, resuming: bool) ->
 
     let splits = load_splits(&spec.data)?;
     println!(
-        "search: {} calls, {} surrogate, {} acquisition, {} jobs; {} train / {} validation / {} test images",
+        "search: {} calls, {} surrogate, {} acquisition, {} at a time; {} train / {} validation / {} test images",
         spec.n_calls,
         format!("{:?}", spec.surrogate).to_lowercase(),
-        format!("{:?}", spec.acquisition).to_lowercase(),
+        serde_json::to_value(spec.acquisition).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
         jobs,
         splits.train.len(),
         splits.validation.len(),

@@ -14,6 +14,9 @@ pub struct ShowArgs {
 }
 
 pub fn run(args: ShowArgs) -> anyhow::Result<()> {
+    if !args.run.is_dir() {
+        bail!("run folder {} not found; pass the --out folder of `vitis-hpo search` or `pipeline`", args.run.display());
+    }
     let trials = read_trials(&args.run)?;
     if trials.is_empty() {
         bail!("{} has no finished trials (trials.jsonl is missing or empty)", args.run.display());

@@ -184,7 +184,7 @@ pub fn render_table(experiment: Experiment, rows: &[StudyRow], lang: Lang) -> (&
     let (name, title, first) = match experiment {
         Experiment::BatchSize => ("batch_size", text(lang, "## Batch size", "## 배치 크기"), text(lang, "batch size", "배치 크기")),
         Experiment::Split => ("split", text(lang, "## Train / validation / test split", "## 학습 / 검증 / 테스트 분할"), text(lang, "split", "분할")),
-        Experiment::Activation => ("activation", text(lang, "## Fixed activation", "## 활성화 함수 고정"), text(lang, "activation", "활성화 함수")),
+        Experiment::Activation => ("activation", text(lang, "## Fixed activation", "## 활성화 함수 고정"), text(lang, "fixed activation", "고정한 활성화 함수")),
         Experiment::All => unreachable!("one table per experiment"),
     };
     let headers = [
