@@ -6,7 +6,8 @@
 //!
 //! Run: `cargo run --release --example optimizer_bench [-- --sweep]`.
 //! `--sweep` also measures n_initial_points at n_calls 15; `--acquisition NAME`, `--design NAME`
-//! `--xi X` and `--n-initial N` change the default configuration.
+//! `--xi X`, `--n-initial N`, `--candidates N`, `--refine N` and `--gp-restarts N`
+//! change the default configuration.
 
 use std::time::Instant;
 
@@ -120,6 +121,15 @@ fn main() {
     }
     if let Some(n) = option("--n-initial") {
         config.n_initial_points = n.parse().expect("n_initial_points");
+    }
+    if let Some(n) = option("--candidates") {
+        config.n_candidates = n.parse().expect("n_candidates");
+    }
+    if let Some(n) = option("--refine") {
+        config.n_refine = n.parse().expect("n_refine");
+    }
+    if let Some(n) = option("--gp-restarts") {
+        config.gp_restarts = n.parse().expect("gp_restarts");
     }
 
     report("branin", BRANIN_MIN, 30, &config, &branin_space(), branin);
