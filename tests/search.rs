@@ -209,3 +209,24 @@ fn resume_rejects_ignored_flags() {
     assert!(!ok);
     assert!(stderr.contains("only --n-calls and --jobs"), "{stderr}");
 }
+
+#[test]
+fn running_search_locks_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    search(&run, &["--n-calls", "1"]);
+    assert!(!run.join("search.lock").exists(), "the lock is released");
+
+    // A live process owns the lock: this test's own process.
+    std::fs::write(run.join("search.lock"), std::process::id().to_string()).unwrap();
+    let (ok, _, stderr) = vitis_hpo(&["search", "--resume", run.to_str().unwrap(), "--n-calls", "2"]);
+    assert!(!ok);
+    assert!(stderr.contains("another vitis-hpo"), "{stderr}");
+    assert_eq!(read_trials(&run).unwrap().len(), 1);
+
+    // A lock left by a process that no longer runs is replaced.
+    std::fs::write(run.join("search.lock"), "999999999").unwrap();
+    let (ok, _, stderr) = vitis_hpo(&["search", "--resume", run.to_str().unwrap(), "--n-calls", "2"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(read_trials(&run).unwrap().len(), 2);
+}

@@ -281,6 +281,7 @@ pub fn search(spec: &SearchSpec, run_dir: &Path, jobs: usize, resuming: bool) ->
         );
     }
     std::fs::create_dir_all(run_dir).with_context(|| format!("cannot create {}", run_dir.display()))?;
+    let _lock = crate::search::RunLock::acquire(run_dir)?;
     std::fs::write(run_dir.join(RUN_JSON), serde_json::to_string_pretty(spec)? + "\n")
         .with_context(|| format!("cannot write {}", run_dir.join(RUN_JSON).display()))?;
 

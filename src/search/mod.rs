@@ -2,6 +2,7 @@
 //! with trial logs, resume, the best model, a summary and plots.
 
 mod hyper;
+mod lock;
 mod plots;
 mod runner;
 mod spec;
@@ -10,6 +11,7 @@ mod summary;
 mod trial;
 
 pub use hyper::{HYPER_PARAMETERS, trial_config};
+pub use lock::{LOCK_FILE, RunLock};
 pub use plots::write_plots;
 pub use runner::{RUN_JSON, SearchOutcome, SearchRun, run_search};
 pub use spec::{DimensionSpec, SearchSpec, SpecError};
