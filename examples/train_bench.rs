@@ -63,9 +63,9 @@ fn layers() -> [(usize, usize); 3] {
     [(784, HIDDEN), (HIDDEN, HIDDEN), (HIDDEN, 10)]
 }
 
-/// Floating-point operations of the matmuls: per training image the forward
-/// product, the weight gradient, and the input gradient of every layer but
-/// the first; per validation image the forward product.
+/// Counts the floating-point operations of the matmuls. Each training image
+/// costs the forward product, the weight gradient, and the input gradient of
+/// every layer but the first. Each validation image costs the forward product.
 fn training_flop(train: usize, validation: usize, epochs: usize) -> f64 {
     let forward: usize = layers().iter().map(|(i, o)| 2 * i * o).sum();
     let input_gradients: usize = layers()[1..].iter().map(|(i, o)| 2 * i * o).sum();

@@ -92,7 +92,8 @@ fn stages_run_on_a_model_folder() {
         assert!(Path::new(&model).join(file).is_file(), "{file} missing");
     }
     let verify: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(Path::new(&model).join("verify.json")).unwrap()).unwrap();
-    assert!(verify.get("float").is_some() && verify.get("int8").is_some());
+    assert!(verify.get("float").is_some());
+    assert!(verify.get("int8").is_some());
 }
 
 #[test]
@@ -113,7 +114,8 @@ fn bad_stage_input_rejected() {
     assert!(stderr.contains("--calib-size"), "{stderr}");
     let (ok, _, stderr) = vitis_hpo(&["quantize", "--model", &model, "--calib-size", "5000"]);
     assert!(!ok);
-    assert!(stderr.contains("--calib-size") && stderr.contains("5000"), "{stderr}");
+    assert!(stderr.contains("--calib-size"), "{stderr}");
+    assert!(stderr.contains("5000"), "{stderr}");
     let bad_file = dir.path().join("calib.idx");
     std::fs::write(&bad_file, b"not an idx file").unwrap();
     let (ok, _, stderr) = vitis_hpo(&["quantize", "--model", &model, "--calib-file", bad_file.to_str().unwrap()]);
@@ -133,7 +135,8 @@ fn bad_stage_input_rejected() {
     assert!(stderr.contains("parameters"), "{stderr}");
     let (ok, _, stderr) = vitis_hpo(&["deploy", "--model", &model, "--board", "zcu999"]);
     assert!(!ok);
-    assert!(stderr.contains("zcu102") && stderr.contains("zcu999"), "{stderr}");
+    assert!(stderr.contains("zcu102"), "{stderr}");
+    assert!(stderr.contains("zcu999"), "{stderr}");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use clap::Args;
 
 use crate::data::{DataSettings, SplitSpec, Splits, TestSplit, load_pool, split_pool};
 
-/// Where the images come from and how they are split.
+/// Data source and split options.
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
     /// Folder with the four IDX files of an MNIST-layout data set of 28x28
@@ -31,7 +31,7 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    /// The checked data settings these flags describe.
+    /// Converts the flags into data settings.
     pub fn settings(&self) -> DataSettings {
         DataSettings {
             // Absolute, so that run.json still finds the data from another folder.

@@ -16,7 +16,7 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub model: ModelArgs,
 
-    /// Where to write the ONNX file. Default: model.onnx in the run or model folder.
+    /// Path of the ONNX file. Default: model.onnx in the run or model folder.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -52,7 +52,7 @@ fn export_metadata(loaded: &LoadedModel) -> ExportMetadata {
     }
 }
 
-/// A short description such as `784-165-165-10 relu`.
+/// Formats a short description such as `784-165-165-10 relu`.
 pub fn describe(loaded: &LoadedModel) -> String {
     let sizes: Vec<String> = loaded.saved.layer_sizes.iter().map(usize::to_string).collect();
     format!("{} {}", sizes.join("-"), loaded.saved.config.activation)

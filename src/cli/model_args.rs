@@ -5,7 +5,7 @@ use clap::Args;
 
 use crate::training::{MODEL_JSON, SavedModel, TrainedModel};
 
-/// Which model a stage works on: a run's best model, or a model folder.
+/// Model selection of a stage: a run's best model, or a model folder.
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
     /// Run folder written by `search` or `pipeline`; its best/ model is used
@@ -27,7 +27,7 @@ pub struct LoadedModel {
 }
 
 impl ModelArgs {
-    /// The folder with model.json and model.bpk, and the output folder.
+    /// Returns the folder with model.json and model.bpk, and the output folder.
     pub fn locate(&self) -> anyhow::Result<(PathBuf, PathBuf)> {
         match (&self.run, &self.model) {
             (Some(run), None) => {

@@ -54,7 +54,7 @@ impl TrainProgress for EpochBar {
     }
 }
 
-/// One line of epoch metrics, in Keras's names.
+/// Formats one line of epoch metrics, in Keras's names.
 pub fn format_epoch(metrics: &EpochMetrics, epochs: usize) -> String {
     format!(
         "epoch {}/{epochs}: loss {:.4}  accuracy {:.4}  val_loss {:.4}  val_accuracy {:.4}  ({:.1} s)",

@@ -66,7 +66,7 @@ pub struct QuantizeArgs {
     pub max_drop: Option<f64>,
 }
 
-/// Where the calibration images came from, saved as calibration.json.
+/// Source of the calibration images, saved as calibration.json.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationRecord {
     /// The IDX file, or `None` for the training split.

@@ -104,6 +104,24 @@ pub struct SearchFlags {
 }
 
 impl SearchFlags {
+    /// Returns true when a flag other than --n-calls is set.
+    pub fn sets_more_than_n_calls(&self) -> bool {
+        let Self { n_calls: _, n_initial_points, initial_design, surrogate, acquisition, seed, epochs, batch_size, activation, lr_range, layers_range, nodes_range, batch_size_range, x0 } = self;
+        n_initial_points.is_some()
+            || initial_design.is_some()
+            || surrogate.is_some()
+            || acquisition.is_some()
+            || seed.is_some()
+            || epochs.is_some()
+            || batch_size.is_some()
+            || activation.is_some()
+            || lr_range.is_some()
+            || layers_range.is_some()
+            || nodes_range.is_some()
+            || batch_size_range.is_some()
+            || x0.is_some()
+    }
+
     /// Applies the flags to `spec`.
     pub fn apply(&self, spec: &mut SearchSpec) -> anyhow::Result<()> {
         if let Some(n) = self.n_calls {
@@ -224,22 +242,7 @@ pub fn install_interrupt_handler() {
 /// Builds the spec from the space file and flags, or from run.json to resume.
 pub fn resolve_spec(args: &SearchArgs) -> anyhow::Result<(SearchSpec, PathBuf)> {
     if let Some(run_dir) = &args.resume {
-        let flags = &args.search;
-        let ignored = args.space.is_some()
-            || flags.n_initial_points.is_some()
-            || flags.initial_design.is_some()
-            || flags.surrogate.is_some()
-            || flags.acquisition.is_some()
-            || flags.seed.is_some()
-            || flags.epochs.is_some()
-            || flags.batch_size.is_some()
-            || flags.activation.is_some()
-            || flags.lr_range.is_some()
-            || flags.layers_range.is_some()
-            || flags.nodes_range.is_some()
-            || flags.batch_size_range.is_some()
-            || flags.x0.is_some();
-        if ignored {
+        if args.space.is_some() || args.search.sets_more_than_n_calls() {
             bail!("with --resume only --n-calls and --jobs apply: the other settings come from {}", run_dir.join(RUN_JSON).display());
         }
         let mut spec = read_run_spec(run_dir)?;

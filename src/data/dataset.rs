@@ -35,7 +35,7 @@ impl Dataset {
         Dataset { images, labels }
     }
 
-    /// The first `count` images (all of them when `count` exceeds the length).
+    /// Returns the first `count` images (all of them when `count` exceeds the length).
     pub fn head(&self, count: usize) -> Dataset {
         let count = count.min(self.len());
         Dataset {

@@ -27,7 +27,7 @@ pub enum DataError {
     /// A label outside 0..=9.
     #[error("{path}: label {label} at index {index} is out of range, expected 0 to 9")]
     LabelOutOfRange { path: PathBuf, index: usize, label: u8 },
-    /// A split that asks for more images than the pool has, or none at all.
+    /// A split that requests more images than the pool has, or none at all.
     #[error("invalid split '{spec}': {reason}")]
     InvalidSplit { spec: String, reason: String },
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::idx::{decompress_if_gzip, parse_idx_images, parse_idx_labels, read_idx_file};
 use super::{DataError, Dataset};
 
-/// Where the images come from.
+/// Source of the images.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataSource {
     /// The MNIST files compiled into the binary (data/mnist in the repository).

@@ -4,8 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{DataError, DataSource, SplitSpec, Splits, TestSplit, load_pool, split_pool};
 
-/// Where the data comes from and how it is split: saved beside every model
-/// so that later stages (export, quantize, deploy) see the same test split.
+/// Data source and split, saved beside every model so that later stages (export, quantize, deploy) see the same test split.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataSettings {
     /// Folder of MNIST-layout IDX files; `None` for the embedded MNIST.

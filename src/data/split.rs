@@ -17,7 +17,7 @@ pub struct Pool {
     pub official_test: Dataset,
 }
 
-/// How the test split is chosen.
+/// Source of the test split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TestSplit {
@@ -210,7 +210,7 @@ pub fn split_pool(pool: &Pool, spec: &SplitSpec, test_split: TestSplit, seed: u6
     }
 }
 
-/// A seeded permutation of `0..len`.
+/// Returns a seeded permutation of `0..len`.
 pub(crate) fn shuffled_indices(len: usize, seed: u64) -> Vec<usize> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut order: Vec<usize> = (0..len).collect();

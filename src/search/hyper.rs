@@ -19,8 +19,8 @@ pub fn named_params(space: &Space, spec: &SearchSpec, point: &Point) -> BTreeMap
     params
 }
 
-/// The training settings of one trial: its hyper-parameters over the spec's
-/// defaults (lr 1e-3, 2 x 165 relu, the spec's batch size and epochs).
+/// Builds the training settings of one trial: its hyper-parameters over the
+/// spec's defaults (lr 1e-3, 2 x 165 relu, the spec's batch size and epochs).
 pub fn trial_config(spec: &SearchSpec, params: &BTreeMap<String, Value>) -> Result<TrainConfig, SpecError> {
     let mut config = TrainConfig {
         batch_size: spec.batch_size,
@@ -62,7 +62,7 @@ pub(crate) fn check_fixed(name: &str, value: &Value) -> Result<(), SpecError> {
     }
 }
 
-/// A compact description such as `lr 1.42e-3, 2 x 165 relu, batch 128`.
+/// Formats a compact description such as `lr 1.42e-3, 2 x 165 relu, batch 128`.
 pub fn describe_params(config: &TrainConfig) -> String {
     format!(
         "lr {:.2e}, {} x {} {}, batch {}",

@@ -95,7 +95,7 @@ fn axis_spec(dimension: &crate::optimizer::Dimension) -> AxisSpec {
     }
 }
 
-/// A point coordinate in plot units: the value, or a category's index.
+/// Returns a point coordinate in plot units: the value, or a category's index.
 fn coordinate(value: &Value, kind: &DimensionKind) -> f64 {
     match (value, kind) {
         (Value::Categorical(label), DimensionKind::Categorical { categories }) => {

@@ -155,7 +155,7 @@ fn run_trial(job: TrialJob, run_dir: &Path, splits: &Splits, interrupt: &'static
     TrialResult { job, outcome, seconds: started.elapsed().as_secs_f64() }
 }
 
-/// Records a finished trial. It reports the fitness to the optimizer,
+/// Records a finished trial. It passes the fitness to the optimizer,
 /// appends trials.jsonl and saves the model into best/ when it is the best
 /// so far.
 fn finish_trial(
@@ -195,7 +195,7 @@ fn finish_trial(
     };
 
     optimizer.tell(&job.point, fitness).context("the optimizer rejected a result")?;
-    let evaluation = optimizer.evaluations().last().expect("just told").clone();
+    let evaluation = optimizer.evaluations().last().expect("the optimizer records the evaluation it was given").clone();
     let record = TrialRecord {
         trial,
         point: job.point,

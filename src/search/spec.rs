@@ -70,9 +70,10 @@ pub enum SpecError {
 }
 
 impl Default for SearchSpec {
-    /// The lab's search: learning rate 1e-6..1e-2 (log), 1..5 layers, 5..512
-    /// nodes, relu or sigmoid; x0 [1e-5, 1, 16, relu]; 15 calls with EI;
-    /// batch 128, 3 epochs, split 7:2:1.
+    /// Returns the lab's search. It varies the learning rate in 1e-6..1e-2
+    /// (log), 1..5 layers, 5..512 nodes and relu or sigmoid, starts at x0
+    /// [1e-5, 1, 16, relu], and makes 15 EI calls of batch 128, 3 epochs and
+    /// split 7:2:1.
     fn default() -> Self {
         let x0 = BTreeMap::from([
             ("learning_rate".to_string(), Value::Real(1e-5)),
@@ -193,7 +194,7 @@ impl SearchSpec {
         Ok((space, config))
     }
 
-    /// The fixed hyper-parameters as name to value.
+    /// Returns the fixed hyper-parameters as name to value.
     pub fn fixed(&self) -> BTreeMap<String, Value> {
         self.dimensions
             .iter()

@@ -42,13 +42,13 @@ pub struct TrialRecord {
     pub acquisition_value: Option<f64>,
     /// TensorBoard folder of the trial, relative to the run folder.
     pub log_dir: String,
-    /// Why a failed trial failed.
+    /// Error message of a failed trial.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
 impl TrialRecord {
-    /// The record as the optimizer stores it, for resuming.
+    /// Converts the record into the optimizer's evaluation, for resuming.
     pub fn evaluation(&self) -> Evaluation {
         Evaluation {
             point: self.point.clone(),

@@ -33,9 +33,9 @@ pub fn set_flush_to_zero() {
         // MXCSR bit 15 is flush-to-zero and bit 6 denormals-are-zero.
         const FTZ_DAZ: u32 = (1 << 15) | (1 << 6);
         let mut csr: u32 = 0;
-        // SAFETY: SSE is part of the x86_64 baseline; the asm reads and writes
-        // only MXCSR through a local, and changing MXCSR only affects how this
-        // thread handles denormal floats.
+        // SAFETY: SSE is part of the x86_64 baseline. The asm reads and writes
+        // only MXCSR through a local, and MXCSR only affects how this thread
+        // handles denormal floats.
         unsafe {
             std::arch::asm!("stmxcsr [{}]", in(reg) &mut csr, options(nostack));
             csr |= FTZ_DAZ;

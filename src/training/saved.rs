@@ -25,7 +25,7 @@ pub struct SavedModel {
     /// Test-split metrics, when they were measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<Evaluation>,
-    /// Where the training data came from and how it was split.
+    /// Data source and split of the training data.
     pub data: DataSettings,
 }
 
