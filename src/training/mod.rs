@@ -1,6 +1,7 @@
 //! Training the MLP with burn on the Flex CPU backend: model, Adam loop,
 //! evaluation, and saving a trained model with its settings.
 
+mod adam;
 mod config;
 mod cpu;
 mod error;

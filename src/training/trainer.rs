@@ -2,11 +2,12 @@ use std::time::Instant;
 
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::adam::FusedAdam;
 use super::evaluate::evaluate_on;
 use super::{EpochMetrics, Mlp, TrainConfig, TrainError, configure_cpu};
 use crate::data::Dataset;
@@ -20,6 +21,12 @@ pub trait TrainProgress {
     fn epoch_started(&mut self, _epoch: usize, _num_batches: usize) {}
     fn batch_finished(&mut self, _epoch: usize, _batch: usize) {}
     fn epoch_finished(&mut self, _metrics: &EpochMetrics) {}
+    /// Asked after every epoch but the last, once `epoch_finished` has seen
+    /// its metrics; returning true stops training with
+    /// [`TrainError::Pruned`].
+    fn should_prune(&mut self, _metrics: &EpochMetrics) -> bool {
+        false
+    }
     /// Polled after every batch; returning true stops training with
     /// [`TrainError::Interrupted`].
     fn should_stop(&self) -> bool {
@@ -70,7 +77,7 @@ pub fn train(
 
     let device = Device::flex().autodiff();
     let mut model = Mlp::init(config, &device);
-    let mut optimizer = AdamConfig::new().with_epsilon(KERAS_ADAM_EPSILON).init();
+    let mut optimizer = ModuleOptimizer::from(FusedAdam::new(KERAS_ADAM_EPSILON));
     let loss_function = CrossEntropyLossConfig::new().init(&device);
     // The shuffle stream is separate from the initialization stream so that
     // changing the batch size does not change the initial weights.
@@ -118,6 +125,9 @@ pub fn train(
         log::debug!("epoch {epoch}: {metrics:?}");
         progress.epoch_finished(&metrics);
         history.push(metrics);
+        if epoch < config.epochs && progress.should_prune(&metrics) {
+            return Err(TrainError::Pruned { epoch });
+        }
     }
 
     Ok(TrainedModel { config: config.clone(), history, model: model.valid() })
