@@ -157,6 +157,54 @@ fn space_file_parses() {
     assert_eq!(config.seed, 7);
 }
 
+/// Two x0 points, a fair one and a hopeless one (sigmoid at lr 1e-6 stays
+/// near chance), trained one after the other for 2 epochs.
+fn fair_then_hopeless(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("space.toml");
+    std::fs::write(
+        &path,
+        "n_calls = 2\nepochs = 2\n\
+         [[x0]]\nlearning_rate = 1e-3\nnum_dense_layers = 1\nnum_dense_nodes = 64\nactivation = \"relu\"\n\
+         [[x0]]\nlearning_rate = 1e-6\nnum_dense_layers = 1\nnum_dense_nodes = 16\nactivation = \"sigmoid\"\n",
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn hopeless_trial_pruned_after_first_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let space = fair_then_hopeless(dir.path());
+    let search_two_epochs = |run: &Path, extra: &[&str]| {
+        let mut args = vec!["search", "--out", run.to_str().unwrap(), "--split", "3500,1000,500"];
+        args.extend_from_slice(&["--space", space.to_str().unwrap(), "--jobs", "1"]);
+        args.extend_from_slice(extra);
+        let (ok, stdout, stderr) = vitis_hpo(&args);
+        assert!(ok, "search failed:\n{stdout}\n{stderr}");
+        stdout
+    };
+    let run = dir.path().join("pruned");
+    let stdout = search_two_epochs(&run, &[]);
+    let trials = read_trials(&run).unwrap();
+    assert_eq!(trials[0].status, TrialStatus::Ok);
+    assert_eq!(trials[0].epochs.len(), 2);
+    let hopeless = &trials[1];
+    assert_eq!(hopeless.status, TrialStatus::Pruned, "{stdout}");
+    assert_eq!(hopeless.epochs.len(), 1);
+    assert!(hopeless.val_accuracy < trials[0].val_accuracy - 0.2);
+    assert_eq!(hopeless.fitness, -hopeless.epochs[0].val_accuracy);
+    assert!(stdout.contains("[trial 2/2] pruned after epoch 1"), "{stdout}");
+    // The sorted trial list marks it too.
+    assert!(stdout.matches("pruned after epoch 1").count() >= 2, "{stdout}");
+
+    // --no-prune trains the same trial for both epochs.
+    let run = dir.path().join("full");
+    search_two_epochs(&run, &["--no-prune"]);
+    let trials = read_trials(&run).unwrap();
+    assert_eq!(trials[1].status, TrialStatus::Ok);
+    assert_eq!(trials[1].epochs.len(), 2);
+}
+
 #[test]
 fn invalid_spaces_rejected() {
     let cases = [
@@ -170,6 +218,7 @@ fn invalid_spaces_rejected() {
         ("[[x0]]\nlearning_rate = 1.0\nnum_dense_layers = 1\nnum_dense_nodes = 16\nactivation = \"relu\"\n", "x0"),
         ("[[x0]]\nlearning_rate = 1e-3\n", "x0"),
         ("surrogate = \"svm\"\n", "svm"),
+        ("prune_margin = 1.5\n", "prune margin"),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (index, (text, expected)) in cases.iter().enumerate() {

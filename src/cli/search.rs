@@ -101,12 +101,39 @@ pub struct SearchFlags {
     /// (searched dimensions in order) [default: 1e-5,1,16,relu]; "none" for no x0.
     #[arg(long, value_name = "POINT")]
     pub x0: Option<String>,
+
+    /// Stop a trial after an epoch whose validation accuracy is more than
+    /// ACC below the best trial's (for example 0.2 = 20 points); its last
+    /// accuracy is its result [default: 0.2].
+    #[arg(long, value_name = "ACC", conflicts_with = "no_prune")]
+    pub prune_margin: Option<f64>,
+
+    /// Train every trial for all its epochs, as the lab does.
+    #[arg(long)]
+    pub no_prune: bool,
 }
 
 impl SearchFlags {
     /// Returns true when a flag other than --n-calls is set.
     pub fn sets_more_than_n_calls(&self) -> bool {
-        let Self { n_calls: _, n_initial_points, initial_design, surrogate, acquisition, seed, epochs, batch_size, activation, lr_range, layers_range, nodes_range, batch_size_range, x0 } = self;
+        let Self {
+            n_calls: _,
+            n_initial_points,
+            initial_design,
+            surrogate,
+            acquisition,
+            seed,
+            epochs,
+            batch_size,
+            activation,
+            lr_range,
+            layers_range,
+            nodes_range,
+            batch_size_range,
+            x0,
+            prune_margin,
+            no_prune,
+        } = self;
         n_initial_points.is_some()
             || initial_design.is_some()
             || surrogate.is_some()
@@ -120,6 +147,8 @@ impl SearchFlags {
             || nodes_range.is_some()
             || batch_size_range.is_some()
             || x0.is_some()
+            || prune_margin.is_some()
+            || *no_prune
     }
 
     /// Applies the flags to `spec`.
@@ -147,6 +176,11 @@ impl SearchFlags {
         }
         if let Some(batch_size) = self.batch_size {
             spec.batch_size = batch_size;
+        }
+        if self.no_prune {
+            spec.prune_margin = None;
+        } else if let Some(margin) = self.prune_margin {
+            spec.prune_margin = Some(margin);
         }
         if let Some(range) = &self.lr_range {
             let (low, high) = parse_range::<f64>(range, "--lr-range")?;

@@ -17,4 +17,4 @@ pub use runner::{RUN_JSON, SearchOutcome, SearchRun, run_search};
 pub use spec::{DimensionSpec, SearchSpec, SpecError};
 pub use spec_file::parse_spec_file;
 pub use summary::{SUMMARY_JSON, Summary, format_params, read_summary};
-pub use trial::{TRIALS_JSONL, TrialRecord, TrialStatus, append_trial, read_trials};
+pub use trial::{TRIALS_JSONL, TrialRecord, TrialStatus, append_trial, fitness_of_surrogate_value, read_trials, surrogate_value};

@@ -11,7 +11,7 @@ use crate::report::plots::{
 };
 use crate::training::{TrainedModel, predict_probabilities};
 
-use super::trial::TrialRecord;
+use super::trial::{TrialRecord, fitness_of_surrogate_value};
 
 /// Grid points per dimension of the partial-dependence plot.
 const DEPENDENCE_POINTS: usize = 24;
@@ -51,7 +51,11 @@ pub fn write_plots(
         let dependence = partial_dependence(&space, surrogate, DEPENDENCE_POINTS, DEPENDENCE_SAMPLES, 0);
         let plot = PartialDependencePlot {
             dimensions: axes.clone(),
-            curves: dependence.curves.iter().map(|c| DependenceCurve { xs: c.x.clone(), values: c.mean.clone() }).collect(),
+            curves: dependence
+                .curves
+                .iter()
+                .map(|c| DependenceCurve { xs: c.x.clone(), values: c.mean.iter().copied().map(fitness_of_surrogate_value).collect() })
+                .collect(),
             grids: dependence_grids(&space, &dependence.grids),
             samples: samples.clone(),
             best: best_index.map(|i| samples[i].clone()),
@@ -116,7 +120,7 @@ fn dependence_grids(space: &Space, grids: &[crate::optimizer::Grid]) -> Vec<Depe
             let mut values = Vec::with_capacity(grid.x.len() * grid.y.len());
             for yi in 0..grid.y.len() {
                 for xi in 0..grid.x.len() {
-                    values.push(grid.mean[xi][yi]);
+                    values.push(fitness_of_surrogate_value(grid.mean[xi][yi]));
                 }
             }
             DependenceGrid { row, col, xs: grid.x.clone(), ys: grid.y.clone(), values }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::hyper::{describe_params, named_params, trial_config};
-use super::trial::{TrialRecord, TrialStatus, append_trial, read_trials};
+use super::trial::{TrialRecord, TrialStatus, append_trial, read_trials, surrogate_value};
 use super::SearchSpec;
 use crate::data::Splits;
 use crate::optimizer::{Optimizer, OptimizerError, Origin, Point, Value};
@@ -84,7 +84,8 @@ pub fn run_search(run: &SearchRun) -> anyhow::Result<SearchOutcome> {
                 let bar = multi.add(ProgressBar::hidden());
                 let label = format!("[trial {asked}/{}] ", run.spec.n_calls);
                 say(&multi, format!("{label}{}", describe_params(&config)));
-                let job = TrialJob { number: asked, point, params, config, log_dir, label, bar };
+                let prune = run.spec.prune_margin.filter(|_| best_fitness < 0.0).map(|margin| PruneRule { best: -best_fitness, margin });
+                let job = TrialJob { number: asked, point, params, config, log_dir, label, bar, prune };
                 let sender = sender.clone();
                 let (run_dir, splits, interrupt) = (&run.run_dir, run.splits, run.interrupt);
                 scope.spawn(move || {
@@ -125,11 +126,27 @@ struct TrialJob {
     log_dir: String,
     label: String,
     bar: ProgressBar,
+    prune: Option<PruneRule>,
+}
+
+/// Stops a trial whose validation accuracy after an epoch lies more than
+/// `margin` below `best`, the best final validation accuracy when it started.
+#[derive(Debug, Clone, Copy)]
+struct PruneRule {
+    best: f64,
+    margin: f64,
+}
+
+impl PruneRule {
+    fn prunes(&self, val_accuracy: f64) -> bool {
+        val_accuracy < self.best - self.margin
+    }
 }
 
 enum TrialOutcome {
     Trained(Box<TrainedModel>),
     Diverged { error: String, history: Vec<EpochMetrics> },
+    Pruned { history: Vec<EpochMetrics> },
     Interrupted,
 }
 
@@ -145,19 +162,27 @@ fn run_trial(job: TrialJob, run_dir: &Path, splits: &Splits, interrupt: &'static
     if let Err(error) = &events {
         log::warn!("trial {}: cannot write TensorBoard events: {error}", job.number);
     }
-    let mut progress = TrialProgress { bar: job.bar.clone(), events: events.ok(), history: Vec::new(), epochs: job.config.epochs, interrupt };
+    let mut progress = TrialProgress {
+        bar: job.bar.clone(),
+        events: events.ok(),
+        history: Vec::new(),
+        epochs: job.config.epochs,
+        prune: job.prune,
+        interrupt,
+    };
     let outcome = match train(&job.config, &splits.train, &splits.validation, &mut progress) {
         Ok(trained) => TrialOutcome::Trained(Box::new(trained)),
         Err(TrainError::Interrupted) => TrialOutcome::Interrupted,
+        Err(TrainError::Pruned { .. }) => TrialOutcome::Pruned { history: progress.history.clone() },
         Err(error) => TrialOutcome::Diverged { error: error.to_string(), history: progress.history.clone() },
     };
     job.bar.finish_and_clear();
     TrialResult { job, outcome, seconds: started.elapsed().as_secs_f64() }
 }
 
-/// Records a finished trial. It passes the fitness to the optimizer,
-/// appends trials.jsonl and saves the model into best/ when it is the best
-/// so far.
+/// Records a finished trial. It passes the fitness to the optimizer (as
+/// the log error rate, see [`surrogate_value`]), appends trials.jsonl and
+/// saves the model into best/ when it is the best so far.
 fn finish_trial(
     optimizer: &mut Optimizer,
     run_dir: &Path,
@@ -181,6 +206,18 @@ fn finish_trial(
                 model: Some(model),
             }
         }
+        TrialOutcome::Pruned { history } => {
+            let last = *history.last().expect("a trial is pruned after an epoch");
+            TrialResultParts {
+                status: TrialStatus::Pruned,
+                fitness: -last.val_accuracy,
+                val_accuracy: last.val_accuracy,
+                val_loss: last.val_loss,
+                epochs: history,
+                error: None,
+                model: None,
+            }
+        }
         TrialOutcome::Diverged { error, history } => TrialResultParts {
             status: TrialStatus::Failed,
             // Accuracy cannot fall below 0, so 0 is the worst fitness.
@@ -194,7 +231,7 @@ fn finish_trial(
         TrialOutcome::Interrupted => unreachable!("interrupted trials are not recorded"),
     };
 
-    optimizer.tell(&job.point, fitness).context("the optimizer rejected a result")?;
+    optimizer.tell(&job.point, surrogate_value(fitness)).context("the optimizer rejected a result")?;
     let evaluation = optimizer.evaluations().last().expect("the optimizer records the evaluation it was given").clone();
     let record = TrialRecord {
         trial,
@@ -221,6 +258,17 @@ fn finish_trial(
     );
     if let Some(error) = &record.error {
         line = format!("{}failed: {error}", job.label);
+    }
+    if let (TrialStatus::Pruned, Some(rule)) = (status, job.prune) {
+        line = format!(
+            "{}pruned after epoch {}: val_accuracy {:.4} is more than {} below the best {:.4} ({:.1} s)",
+            job.label,
+            record.epochs.len(),
+            val_accuracy,
+            rule.margin,
+            rule.best,
+            record.seconds
+        );
     }
     if let (Some(model), true) = (model, fitness < *best_fitness) {
         *best_fitness = fitness;
@@ -295,6 +343,7 @@ struct TrialProgress {
     events: Option<EventWriter>,
     history: Vec<EpochMetrics>,
     epochs: usize,
+    prune: Option<PruneRule>,
     interrupt: &'static AtomicBool,
 }
 
@@ -328,6 +377,10 @@ impl TrainProgress for TrialProgress {
                 log::warn!("cannot write TensorBoard events: {error}");
             }
         }
+    }
+
+    fn should_prune(&mut self, metrics: &EpochMetrics) -> bool {
+        self.prune.is_some_and(|rule| rule.prunes(metrics.val_accuracy))
     }
 
     fn should_stop(&self) -> bool {

@@ -10,6 +10,7 @@
 //! seed = 0
 //! epochs = 3
 //! batch_size = 128
+//! prune_margin = 0.2           # accuracy units; 0 trains every trial to the end
 //!
 //! [dimensions.learning_rate]
 //! low = 1e-6
@@ -53,6 +54,7 @@ struct SpecFile {
     seed: Option<u64>,
     epochs: Option<usize>,
     batch_size: Option<usize>,
+    prune_margin: Option<f64>,
     #[serde(default)]
     dimensions: BTreeMap<String, DimensionEntry>,
     x0: Option<Vec<BTreeMap<String, toml::Value>>>,
@@ -99,6 +101,9 @@ pub(crate) fn apply_spec_text(text: &str, spec: &mut SearchSpec) -> anyhow::Resu
     }
     if let Some(batch_size) = file.batch_size {
         spec.batch_size = batch_size;
+    }
+    if let Some(margin) = file.prune_margin {
+        spec.prune_margin = (margin != 0.0).then_some(margin);
     }
     for (name, entry) in &file.dimensions {
         let dimension = dimension_from_entry(name, entry)?;

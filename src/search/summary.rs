@@ -65,7 +65,11 @@ impl Summary {
         let mut sorted: Vec<&TrialRecord> = trials.iter().collect();
         sorted.sort_by(|a, b| a.fitness.total_cmp(&b.fitness));
         for trial in sorted {
-            let status = if trial.status == TrialStatus::Failed { "  failed" } else { "" };
+            let status = match trial.status {
+                TrialStatus::Ok => String::new(),
+                TrialStatus::Failed => "  failed".to_string(),
+                TrialStatus::Pruned => format!("  pruned after epoch {}", trial.epochs.len()),
+            };
             let _ = writeln!(
                 text,
                 "  {:>8.4}  trial {:>2}  {}  ({}, {:.1} s){status}",

@@ -12,6 +12,10 @@ pub enum TrainError {
     /// The loss became NaN or infinite.
     #[error("training diverged: the loss is {loss} at epoch {epoch}, batch {batch}; lower the learning rate")]
     Diverged { epoch: usize, batch: usize, loss: f32 },
+    /// The progress receiver stopped a run whose validation accuracy showed it
+    /// could not compete.
+    #[error("training pruned after epoch {epoch}")]
+    Pruned { epoch: usize },
     /// Training stopped early because an interrupt was requested.
     #[error("training interrupted")]
     Interrupted,
