@@ -35,17 +35,40 @@ const MAX_ITERS: u64 = 60;
 const MAX_EVALUATIONS: usize = 400;
 
 /// Settings of a hyper-parameter fit.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct GpFitSettings {
     /// Random starts in addition to the default start and the warm start.
     pub n_restarts: usize,
+    /// Lowest length scale of each feature. Features past the end of the
+    /// list use the lower bound of [`LENGTH_SCALE_BOUNDS`], so an empty list
+    /// means no floors.
+    pub length_scale_floors: Vec<f64>,
 }
 
-/// Log-space lower and upper bounds for `n_features` features.
-pub fn theta_bounds(n_features: usize) -> (Vec<f64>, Vec<f64>) {
+/// Per-feature length-scale floors for a space: an integer dimension's is
+/// the width of one integer's cell of the unit cube, so that neighbouring
+/// integers stay correlated. Below that width the fit can treat each
+/// integer as unrelated to the next one. A search on 1 to 5 layers fitted
+/// the layer length scale at 0.01, its lower bound, after 9 trials. Real
+/// and categorical features keep the common lower bound.
+pub fn length_scale_floors(space: &super::Space) -> Vec<f64> {
+    let mut floors = Vec::with_capacity(space.n_features());
+    for dimension in space.dimensions() {
+        let floor = match &dimension.kind {
+            super::DimensionKind::Integer { low, high } => 1.0 / (*high as f64 - *low as f64 + 1.0),
+            _ => LENGTH_SCALE_BOUNDS.0,
+        };
+        floors.extend(std::iter::repeat_n(floor.max(LENGTH_SCALE_BOUNDS.0), dimension.n_features()));
+    }
+    floors
+}
+
+/// Log-space lower and upper bounds for `n_features` features, with the
+/// length-scale floors of [`GpFitSettings::length_scale_floors`].
+pub fn theta_bounds(n_features: usize, length_scale_floors: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let mut low = vec![AMPLITUDE_BOUNDS.0.ln()];
     let mut high = vec![AMPLITUDE_BOUNDS.1.ln()];
-    low.extend(std::iter::repeat_n(LENGTH_SCALE_BOUNDS.0.ln(), n_features));
+    low.extend((0..n_features).map(|i| length_scale_floors.get(i).copied().unwrap_or(LENGTH_SCALE_BOUNDS.0).ln()));
     high.extend(std::iter::repeat_n(LENGTH_SCALE_BOUNDS.1.ln(), n_features));
     low.push(NOISE_BOUNDS.0.ln());
     high.push(NOISE_BOUNDS.1.ln());
@@ -179,7 +202,7 @@ pub fn fit_gp(
     let n_features = x.first().map(Vec::len).unwrap_or(0);
     let (y_mean, y_std) = normalization(y);
     let y_normalized = DVector::from_iterator(y.len(), y.iter().map(|v| (v - y_mean) / y_std));
-    let (low, high) = theta_bounds(n_features);
+    let (low, high) = theta_bounds(n_features, &settings.length_scale_floors);
     let mut problem = NegativeLml { x: &x, y: &y_normalized, low: &low, high: &high, tracker: Tracker::new(0.0, Vec::new()) };
 
     let mut starts = vec![default_theta(n_features)];

@@ -11,7 +11,7 @@ use super::config::Liar;
 use super::error::OptimizerError;
 use super::forest::{ExtraTrees, ForestSettings};
 use super::gp::{GaussianProcess, normalization};
-use super::gp_fit::{GpFitSettings, fit_gp};
+use super::gp_fit::{GpFitSettings, fit_gp, length_scale_floors};
 use super::ask_tell::Optimizer;
 use super::proposal::{Proposal, generate_candidates, optimize_acquisition};
 use super::surrogate::{FittedForest, FittedSurrogate, SurrogateKind};
@@ -57,7 +57,10 @@ impl Optimizer {
         let mut rng = self.rng(1);
         match self.config.surrogate {
             SurrogateKind::Gp => {
-                let settings = GpFitSettings { n_restarts: self.config.gp_restarts };
+                let settings = GpFitSettings {
+                    n_restarts: self.config.gp_restarts,
+                    length_scale_floors: length_scale_floors(&self.space),
+                };
                 let gp = fit_gp(x, y, self.model.gp_theta.as_deref(), &settings, &mut rng)?;
                 Ok(FittedSurrogate::Gp(gp))
             }

@@ -133,7 +133,7 @@ fn fit_improves_lml_and_respects_bounds() {
     // Depends on the first feature only, so its length scale should be the shorter.
     let y: Vec<f64> = x.iter().map(|p| (6.0 * p[0]).sin()).collect();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
-    let gp = fit_gp(x.clone(), &y, None, &GpFitSettings { n_restarts: 2 }, &mut rng).unwrap();
+    let gp = fit_gp(x.clone(), &y, None, &GpFitSettings { n_restarts: 2, ..Default::default() }, &mut rng).unwrap();
 
     let default = GaussianProcess::with_theta(x, &y, crate::optimizer::gp_fit::default_theta(2)).unwrap();
     assert!(gp.log_marginal_likelihood() >= default.log_marginal_likelihood() - 1e-9);
@@ -141,6 +141,37 @@ fn fit_improves_lml_and_respects_bounds() {
     assert!(lengths[0] < lengths[1], "length scales {lengths:?}");
     assert!(lengths.iter().all(|l| (0.01 - 1e-9..=100.0 + 1e-6).contains(l)), "length scales {lengths:?}");
     assert!((1e-6 - 1e-12..=1.0 + 1e-9).contains(&gp.noise()), "noise {}", gp.noise());
+}
+
+#[test]
+fn integer_length_scales_stay_above_one_cell() {
+    use rand::SeedableRng;
+
+    use crate::optimizer::gp_fit::length_scale_floors;
+    use crate::optimizer::{Dimension, GpFitSettings, Space, fit_gp};
+
+    let space = Space::new(vec![
+        Dimension::integer("layers", 1, 5),
+        Dimension::integer("nodes", 5, 512),
+        Dimension::categorical("activation", &["relu", "sigmoid"]),
+        Dimension::real("x", 0.0, 1.0),
+    ])
+    .unwrap();
+    assert_eq!(length_scale_floors(&space), vec![0.2, 0.01, 0.01, 0.01, 0.01]);
+
+    // Values that alternate from one integer to the next pull the layer
+    // length scale far below a cell; with the floor it stays at 0.2 or above
+    // (the fit then explains the alternation as noise).
+    let x: Vec<Vec<f64>> = (0..10).map(|i| vec![0.1 + 0.2 * (i % 5) as f64, i as f64 / 9.0]).collect();
+    let y: Vec<f64> = (0..10).map(|i| if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+    let fit = |floors: Vec<f64>| {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+        let settings = GpFitSettings { n_restarts: 2, length_scale_floors: floors };
+        fit_gp(x.clone(), &y, None, &settings, &mut rng).unwrap().length_scales()[0]
+    };
+    assert!(fit(Vec::new()) < 0.15, "without a floor the fit separates the integers");
+    let floored = fit(vec![0.2, 0.01]);
+    assert!(floored >= 0.2 - 1e-9, "{floored}");
 }
 
 #[test]
