@@ -193,3 +193,40 @@ fn study_tables_have_report_rows() {
     let (_, activation) = render_table(Experiment::Activation, &rows[..2], Lang::En);
     assert!(activation.contains("test loss"), "{activation}");
 }
+
+#[test]
+fn study_activation_writes_tables_and_rejects_changed_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("study");
+    let out_arg = out.to_str().unwrap();
+    let study = |epochs: &str| vitis_hpo(&["study", "activation", "--calls", "2", "--epochs", epochs, "--split", "3500,1000,500", "--out", out_arg]);
+    let (ok, stdout, stderr) = study("1");
+    assert!(ok, "{stdout}\n{stderr}");
+
+    let rows: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("activation.json")).unwrap()).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for (row, activation) in rows.iter().zip(["relu", "sigmoid"]) {
+        assert_eq!(row["setting"], activation);
+        assert_eq!(row["activation"], activation);
+        let accuracy = row["test_accuracy"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&accuracy), "{row}");
+    }
+    let table = std::fs::read_to_string(out.join("activation.md")).unwrap();
+    assert_eq!(table.lines().filter(|l| l.starts_with("| relu") || l.starts_with("| sigmoid")).count(), 2, "{table}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for activation in ["relu", "sigmoid"] {
+        let plot = format!("activation_{activation}/plots/convergence.png");
+        assert!(report.contains(&plot), "{report}");
+        assert!(out.join(&plot).is_file());
+    }
+
+    // The same command reuses the finished searches.
+    let (ok, stdout, _) = study("1");
+    assert!(ok);
+    assert!(!stdout.contains("[trial 1/2]"), "{stdout}");
+    // Other settings must not fill the same tables.
+    let (ok, _, stderr) = study("2");
+    assert!(!ok);
+    assert!(stderr.contains("epochs") && stderr.contains("--out"), "{stderr}");
+}

@@ -9,7 +9,7 @@ use super::deploy::DeployArgs;
 use super::export::{ExportArgs, MODEL_ONNX};
 use super::model_args::ModelArgs;
 use super::quantize::{QUANT_JSON, QuantizeArgs};
-use super::search::{SearchFlags, read_run_spec, search};
+use super::search::{SearchFlags, search, stored_spec_matching};
 use super::verify::VerifyArgs;
 use super::verify_file::VERIFY_JSON;
 use crate::quant::{ModelFormat, ScaleKind, Target};
@@ -154,25 +154,7 @@ fn pipeline_spec(args: &PipelineArgs, run_dir: &Path) -> anyhow::Result<SearchSp
 
     // Resuming: the run's own settings apply, and other flags would be
     // silently ignored, so they must match (only --n-calls may change).
-    let stored = read_run_spec(run_dir)?;
-    let comparable = |spec: &SearchSpec| SearchSpec { n_calls: 0, ..spec.clone() };
-    if comparable(&stored) != comparable(&requested) {
-        let stored_json = serde_json::to_value(comparable(&stored))?;
-        let requested_json = serde_json::to_value(comparable(&requested))?;
-        let differing: Vec<String> = stored_json
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(key, value)| requested_json.get(key.as_str()) != Some(value))
-            .map(|(key, _)| key.clone())
-            .collect();
-        anyhow::bail!(
-            "{} was started with other settings ({} differ from run.json); \
-             run the command that started it again to resume, or choose a new --out",
-            run_dir.display(),
-            differing.join(", ")
-        );
-    }
+    let stored = stored_spec_matching(run_dir, &requested, "run the command that started it again to resume, or choose a new --out")?;
     println!("resuming the pipeline in {}", run_dir.display());
     Ok(SearchSpec { n_calls: args.search.n_calls.unwrap_or(stored.n_calls), ..stored })
 }

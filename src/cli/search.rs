@@ -293,6 +293,27 @@ pub fn resolve_spec(args: &SearchArgs) -> anyhow::Result<(SearchSpec, PathBuf)> 
     Ok((spec, args.out.clone()))
 }
 
+/// Reads the spec of a run folder and checks that it equals `requested` in
+/// everything but n_calls; the error names the settings that differ and
+/// ends with `hint`.
+pub fn stored_spec_matching(run_dir: &Path, requested: &SearchSpec, hint: &str) -> anyhow::Result<SearchSpec> {
+    let stored = read_run_spec(run_dir)?;
+    let comparable = |spec: &SearchSpec| SearchSpec { n_calls: 0, ..spec.clone() };
+    if comparable(&stored) != comparable(requested) {
+        let stored_json = serde_json::to_value(comparable(&stored))?;
+        let requested_json = serde_json::to_value(comparable(requested))?;
+        let differing: Vec<String> = stored_json
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(key, value)| requested_json.get(key.as_str()) != Some(value))
+            .map(|(key, _)| key.clone())
+            .collect();
+        bail!("{} was started with other settings ({} differ from run.json); {hint}", run_dir.display(), differing.join(", "));
+    }
+    Ok(stored)
+}
+
 pub fn read_run_spec(run_dir: &Path) -> anyhow::Result<SearchSpec> {
     let path = run_dir.join(RUN_JSON);
     let text = std::fs::read_to_string(&path)

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::data_args::DataArgs;
-use super::search::search;
+use super::search::{search, stored_spec_matching};
 use crate::data::SplitSpec;
 use crate::optimizer::Value;
 use crate::search::{SearchSpec, Summary, read_summary};
@@ -144,6 +144,11 @@ fn run_experiment(args: &StudyArgs, experiment: Experiment) -> anyhow::Result<Ve
     for (setting, folder, spec) in variants {
         let run_dir = args.out.join(&folder);
         println!("\n== {folder} ==");
+        if run_dir.join(crate::search::RUN_JSON).is_file() {
+            // A folder searched with other --epochs, --seed or data must not
+            // fill this table.
+            stored_spec_matching(&run_dir, &spec, "run the study with the settings that made it, or choose a new --out")?;
+        }
         let resuming = run_dir.join(crate::search::TRIALS_JSONL).exists();
         let finished = read_summary(&run_dir)?.is_some_and(|s| !s.interrupted && s.trials >= spec.n_calls);
         if !finished {
