@@ -7,7 +7,9 @@
 //! Run: `cargo run --release --example optimizer_bench [-- --sweep]`.
 //! `--sweep` also measures n_initial_points at n_calls 15; `--acquisition NAME`, `--design NAME`
 //! `--xi X`, `--n-initial N`, `--candidates N`, `--refine N` and `--gp-restarts N`
-//! change the default configuration.
+//! change the default configuration. `--n-calls N` sets both budgets,
+//! `BENCH_SEEDS=N` runs seeds 0..N and `--seed S` only seed S;
+//! `RUST_LOG=optimizer_bench=trace` prints every evaluation of every seed.
 
 use std::time::Instant;
 
@@ -71,12 +73,22 @@ fn run(space: &Space, objective: fn(&[Value]) -> f64, n_calls: usize, base: &Opt
     let mut bests = Vec::new();
     let mut ask_ms = Vec::new();
     let seeds = std::env::var("BENCH_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(SEEDS);
-    for seed in 0..seeds {
+    let seeds = match option("--seed") {
+        Some(seed) => {
+            let seed: u64 = seed.parse().expect("seed");
+            seed..seed + 1
+        }
+        None => 0..seeds,
+    };
+    for seed in seeds {
         let run_start = Instant::now();
         let config = OptimizerConfig { seed, ..base.clone() };
         let mut optimizer = Optimizer::new(space.clone(), config).unwrap();
         let result = optimizer.minimize(objective, n_calls, &[]).unwrap();
         bests.push(result.best_value);
+        for (i, evaluation) in result.evaluations.iter().enumerate() {
+            log::trace!("seed {seed} call {}: {:?} {:.4} at {:.3?}", i + 1, evaluation.origin, evaluation.value, evaluation.point);
+        }
         let start = Instant::now();
         optimizer.ask().unwrap();
         ask_ms.push(start.elapsed().as_secs_f64() * 1e3);
@@ -132,8 +144,9 @@ fn main() {
         config.gp_restarts = n.parse().expect("gp_restarts");
     }
 
-    report("branin", BRANIN_MIN, 30, &config, &branin_space(), branin);
-    report("hartmann6", HARTMANN6_MIN, 50, &config, &hartmann_space(), hartmann6);
+    let budget = option("--n-calls").map(|n| n.parse::<usize>().expect("n_calls"));
+    report("branin", BRANIN_MIN, budget.unwrap_or(30), &config, &branin_space(), branin);
+    report("hartmann6", HARTMANN6_MIN, budget.unwrap_or(50), &config, &hartmann_space(), hartmann6);
     if !sweep {
         return;
     }

@@ -1,5 +1,6 @@
 //! Gaussian process regression with a Matern 5/2 ARD kernel times a
-//! constant, plus a learned white-noise variance, on normalized targets.
+//! constant, plus a learned white-noise variance, on normalized targets
+//! with the worst observed value as prior mean (see [`prior_normalization`]).
 //!
 //! Hyper-parameters live in log space as `[ln amplitude, ln l_1 .. ln l_d,
 //! ln noise]`, with the amplitude and noise in units of the normalized
@@ -68,6 +69,7 @@ pub struct GaussianProcess {
     x: Vec<Vec<f64>>,
     /// Log-space hyper-parameters `[ln amplitude, ln l.., ln noise]`.
     theta: Vec<f64>,
+    /// Prior mean in target units: normalized target 0.
     y_mean: f64,
     y_std: f64,
     /// Lower Cholesky factor of the training covariance (noise included).
@@ -83,7 +85,7 @@ impl GaussianProcess {
     /// Builds the posterior for fixed hyper-parameters; `None` when the
     /// covariance is not positive definite.
     pub fn with_theta(x: Vec<Vec<f64>>, y: &[f64], theta: Vec<f64>) -> Option<Self> {
-        let (y_mean, y_std) = normalization(y);
+        let (y_mean, y_std) = prior_normalization(y);
         let y_normalized = DVector::from_iterator(y.len(), y.iter().map(|v| (v - y_mean) / y_std));
         Self::with_normalization(x, &y_normalized, theta, y_mean, y_std)
     }
@@ -157,7 +159,8 @@ impl GaussianProcess {
         self.log_marginal_likelihood
     }
 
-    /// Mean and standard deviation used to normalize the targets.
+    /// Prior mean and scale used to normalize the targets (see
+    /// [`prior_normalization`]).
     pub fn normalization(&self) -> (f64, f64) {
         (self.y_mean, self.y_std)
     }
@@ -166,6 +169,26 @@ impl GaussianProcess {
     pub fn training_points(&self) -> &[Vec<f64>] {
         &self.x
     }
+}
+
+/// Returns the prior mean and scale of the GP targets: the largest (worst)
+/// observed value and the standard deviation. Far from every observation the
+/// GP then predicts the worst value seen so far.
+///
+/// With the sample mean as prior mean (scikit-optimize's `normalize_y`), the
+/// GP predicts the average of the observations far from the data. Those
+/// observations pile up in the regions a search exploits, so the average is
+/// optimistic. The points farthest from all data are the corners of the
+/// cube, where the variance is largest too, and EI spends calls there. On
+/// Hartmann-6 with 50 calls (examples/optimizer_bench.rs, 20 seeds) 41 % of
+/// the model proposals had three or more coordinates on the bounds, and
+/// seeds stayed in the basin of a secondary minimum (mean regret 0.38).
+/// With the worst value as prior mean and the other current defaults: 12 %
+/// and 0.07.
+pub fn prior_normalization(y: &[f64]) -> (f64, f64) {
+    let (_, std) = normalization(y);
+    let worst = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (if worst.is_finite() { worst } else { 0.0 }, std)
 }
 
 /// Mean and standard deviation of the targets; a constant target gets

@@ -19,7 +19,7 @@ use super::error::OptimizerError;
 pub enum InitialDesign {
     /// Independent uniform samples.
     Random,
-    /// Sobol sequence with a random shift.
+    /// Sobol sequence with a random nested (Owen) scramble.
     Sobol,
     /// Latin hypercube: one sample per stratum in every dimension.
     Lhs,
@@ -74,12 +74,45 @@ fn shift(points: &mut [Vec<f64>], dims: usize, rng: &mut ChaCha8Rng) {
     }
 }
 
-/// The first `n` Sobol points after the origin, randomly shifted.
+/// The first `n` points of an Owen-scrambled Sobol sequence.
+///
+/// A random shift alone keeps the lattice of the first points. In two
+/// dimensions the first three shifted points lie on one line, and in six
+/// dimensions the first five points differ by multiples of 1/8 in every
+/// coordinate, which misleads a surrogate fitted on a small initial design.
+/// The nested scramble keeps the stratification of the net and randomizes
+/// where each point sits inside its cells.
 pub fn sobol_points(n: usize, dims: usize, rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
-    // The Sobol sequence starts at the origin, a corner of the cube.
-    let mut points: Vec<Vec<f64>> = Sobol::<f64>::new(dims, sobol_params()).skip(1).take(n).collect();
-    shift(&mut points, dims, rng);
-    points
+    let seeds: Vec<u64> = (0..dims).map(|_| rng.random()).collect();
+    Sobol::<u32>::new(dims, sobol_params())
+        .take(n)
+        .map(|point| {
+            point.iter().zip(&seeds).map(|(v, seed)| f64::from(owen_scramble(*v, *seed)) / 4_294_967_296.0).collect()
+        })
+        .collect()
+}
+
+/// Applies a nested uniform (Owen) scramble to a 32-bit binary fraction.
+/// Digit k, counted from the most significant, is flipped by a
+/// pseudo-random bit of `seed`, k and the k digits above it, so points that
+/// share leading digits get the same permutation of the next digit.
+fn owen_scramble(value: u32, seed: u64) -> u32 {
+    let mut scrambled = 0;
+    for k in 0..32u32 {
+        let bit = 31 - k;
+        let prefix = if k == 0 { 0 } else { u64::from(value >> (32 - k)) };
+        let flip = (splitmix64(seed ^ splitmix64(prefix | (u64::from(k) << 32))) & 1) as u32;
+        scrambled |= (((value >> bit) & 1) ^ flip) << bit;
+    }
+    scrambled
+}
+
+/// SplitMix64 finalizer, a bijective mixer of 64-bit keys.
+fn splitmix64(key: u64) -> u64 {
+    let mut z = key.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// A Latin hypercube: each dimension's n strata hold one point each, at a

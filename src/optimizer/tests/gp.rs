@@ -48,10 +48,12 @@ fn posterior_matches_textbook_formula() {
     let theta = vec![f64::ln(amplitude), f64::ln(length), f64::ln(noise)];
     let gp = GaussianProcess::with_theta(xs.iter().map(|x| vec![*x]).collect(), &ys, theta).unwrap();
 
-    // Textbook (Rasmussen & Williams, eq. 2.25-2.26) on normalized targets.
+    // Textbook (Rasmussen & Williams, eq. 2.25-2.26) on targets normalized
+    // with the largest value as prior mean and the standard deviation.
     let mean_y = ys.iter().sum::<f64>() / 3.0;
     let std_y = (ys.iter().map(|y| (y - mean_y).powi(2)).sum::<f64>() / 3.0).sqrt();
-    let y_normalized: Vec<f64> = ys.iter().map(|y| (y - mean_y) / std_y).collect();
+    let prior_mean = 1.0;
+    let y_normalized: Vec<f64> = ys.iter().map(|y| (y - prior_mean) / std_y).collect();
     let k: Vec<Vec<f64>> = (0..3)
         .map(|i| {
             (0..3)
@@ -66,12 +68,23 @@ fn posterior_matches_textbook_formula() {
     for (q, query) in queries.iter().enumerate() {
         let k_star: Vec<f64> = xs.iter().map(|x| amplitude * matern52_reference(*query, *x, length)).collect();
         let weights: Vec<f64> = (0..3).map(|i| (0..3).map(|j| k_inverse[i][j] * k_star[j]).sum()).collect();
-        let expected_mean = mean_y + std_y * (0..3).map(|i| weights[i] * y_normalized[i]).sum::<f64>();
+        let expected_mean = prior_mean + std_y * (0..3).map(|i| weights[i] * y_normalized[i]).sum::<f64>();
         let expected_variance = amplitude - (0..3).map(|i| weights[i] * k_star[i]).sum::<f64>();
         let expected_std = expected_variance.max(0.0).sqrt() * std_y;
         assert!((mean[q] - expected_mean).abs() < 1e-6, "mean at {query}: {} vs {expected_mean}", mean[q]);
         assert!((std[q] - expected_std).abs() < 1e-5, "std at {query}: {} vs {expected_std}", std[q]);
     }
+}
+
+#[test]
+fn far_from_data_posterior_returns_to_worst_value() {
+    // The prior mean is the largest observed value, so EI does not rate the
+    // region farthest from the data as average.
+    let ys = [1.0, -0.5, 0.3];
+    let theta = vec![0.0, f64::ln(0.1), f64::ln(1e-6)];
+    let gp = GaussianProcess::with_theta(vec![vec![0.1], vec![0.4], vec![0.9]], &ys, theta).unwrap();
+    let (mean, _) = gp.predict(&[vec![5.0]]);
+    assert!((mean[0] - 1.0).abs() < 1e-9, "mean far from the data: {}", mean[0]);
 }
 
 #[test]

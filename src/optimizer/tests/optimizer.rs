@@ -171,7 +171,8 @@ fn batch_points_distinct_and_unevaluated() {
 
 #[test]
 fn resume_from_records_continues_design() {
-    let mut original = Optimizer::new(unit_square(), fast_config(8)).unwrap();
+    let config = OptimizerConfig { n_initial_points: 5, ..fast_config(8) };
+    let mut original = Optimizer::new(unit_square(), config.clone()).unwrap();
     let result = original.minimize(quadratic, 3, &[]).unwrap();
     let records: Vec<Evaluation> = result.evaluations.clone();
 
@@ -187,15 +188,15 @@ fn resume_from_records_continues_design() {
         }
     }
 
-    let mut resumed = Optimizer::from_records(unit_square(), fast_config(8), &records).unwrap();
+    let mut resumed = Optimizer::from_records(unit_square(), config.clone(), &records).unwrap();
     let result = resumed.minimize(quadratic, 4, &[]).unwrap();
     let origins: Vec<Origin> = result.evaluations.iter().map(|e| e.origin).collect();
-    // Five design points in all (the default), three of them recorded.
+    // Five design points in all, three of them recorded.
     assert_eq!(origins, [vec![Origin::Initial; 5], vec![Origin::Model; 2]].concat());
     assert_eq!(&result.evaluations[..3], &records[..]);
 
     // The design continues where it stopped: same points as an uninterrupted run.
-    let mut uninterrupted = Optimizer::new(unit_square(), fast_config(8)).unwrap();
+    let mut uninterrupted = Optimizer::new(unit_square(), config).unwrap();
     let full = uninterrupted.minimize(quadratic, 5, &[]).unwrap();
     assert_eq!(full.points(), result.points()[..5].to_vec());
 }

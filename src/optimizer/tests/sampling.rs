@@ -26,13 +26,30 @@ fn lhs_one_point_per_stratum() {
 }
 
 #[test]
-fn sobol_shift_fills_strata() {
-    // 8 points of a shifted 2-D Sobol net put one point in each 1/8 column.
-    let points = InitialDesign::Sobol.generate(8, 2, &mut ChaCha8Rng::seed_from_u64(3));
-    let mut columns: Vec<usize> = points.iter().map(|p| (p[0] * 8.0).floor() as usize).collect();
-    columns.sort();
-    columns.dedup();
-    assert!(columns.len() >= 7, "columns {columns:?}");
+fn sobol_first_points_form_a_net() {
+    // The first 8 points of the 2-D Sobol sequence are a (0, 3, 2)-net, and
+    // a nested scramble keeps that property. Every dyadic box of area 1/8
+    // (8 x 1, 4 x 2, 2 x 4 and 1 x 8 cells) contains exactly one point.
+    for seed in 0..5 {
+        let points = InitialDesign::Sobol.generate(8, 2, &mut ChaCha8Rng::seed_from_u64(seed));
+        for columns_log2 in 0..=3 {
+            let (columns, rows) = (1 << columns_log2, 1 << (3 - columns_log2));
+            let mut counts = vec![0; 8];
+            for p in &points {
+                let cell = (p[0] * columns as f64) as usize * rows + (p[1] * rows as f64) as usize;
+                counts[cell] += 1;
+            }
+            assert_eq!(counts, vec![1; 8], "seed {seed}, {columns} x {rows} cells, points {points:?}");
+        }
+    }
+}
+
+#[test]
+fn sobol_scramble_depends_on_seed() {
+    let a = InitialDesign::Sobol.generate(4, 3, &mut ChaCha8Rng::seed_from_u64(1));
+    let b = InitialDesign::Sobol.generate(4, 3, &mut ChaCha8Rng::seed_from_u64(2));
+    assert_ne!(a, b);
+    assert_eq!(a, InitialDesign::Sobol.generate(4, 3, &mut ChaCha8Rng::seed_from_u64(1)));
 }
 
 #[test]
