@@ -49,7 +49,7 @@ pub struct SearchFlags {
     #[arg(long, value_parser = super::train::parse_count, value_name = "N")]
     pub n_calls: Option<usize>,
 
-    /// Initial-design points after x0, before the model chooses [default: 5].
+    /// Initial-design points after x0, before the model chooses [default: 4].
     #[arg(long, value_name = "N")]
     pub n_initial_points: Option<usize>,
 

@@ -3,7 +3,7 @@
 //!
 //! ```toml
 //! n_calls = 15
-//! n_initial_points = 5
+//! n_initial_points = 4
 //! initial_design = "sobol"     # random, sobol, lhs, halton
 //! surrogate = "gp"             # gp, forest, random
 //! acquisition = "ei"           # ei, pi, lcb, log_ei, gp_hedge
