@@ -54,10 +54,6 @@ impl GraphBuilder {
         self.raw_tensor(name, dims, DataType::Int8, raw)
     }
 
-    pub fn u8_tensor(&mut self, name: &str, dims: &[usize], values: &[u8]) -> String {
-        self.raw_tensor(name, dims, DataType::Uint8, values.to_vec())
-    }
-
     pub fn i64_tensor(&mut self, name: &str, dims: &[usize], values: &[i64]) -> String {
         let raw: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
         self.raw_tensor(name, dims, DataType::Int64, raw)

@@ -12,8 +12,9 @@
 //! `2^-shift * (1 + 2^-23)`. Each positive value then moves up by less than one
 //! accumulator step, which pushes every tie up and moves no other value across
 //! a rounding boundary (see `MAX_NUDGED_SHIFT`). Negative values move down, so
-//! the logits layer adds `128 * 2^shift` to its bias to keep every value that
-//! does not saturate positive, and writes uint8 with zero point 128.
+//! the logits layer adds 128 output steps to its bias, which keeps every value
+//! that does not saturate positive. Its QLinearConv output zero point -128
+//! takes the 128 steps off again, so the stored int8 values are the logits.
 
 use super::activation::LayerActivation;
 use super::graph::GraphBuilder;
@@ -31,7 +32,8 @@ use crate::model::MlpWeights;
 /// tie, so any shift up to 15 is exact; 14 keeps a factor of two in hand.
 const MAX_NUDGED_SHIFT: i32 = 14;
 
-/// Offset of the logits layer in output steps: the uint8 zero point.
+/// Offset of the logits layer's bias in output steps, and minus its
+/// QLinearConv output zero point.
 const LOGITS_OFFSET: i32 = 128;
 
 /// Integer parameters of one fused layer.
@@ -181,11 +183,12 @@ fn wire_fused_layer(
         &[],
         &[layer.conv_output_scale],
     );
-    let y_zero = if layer.relu {
-        graph.i8_tensor(&format!("{name}/conv_output_zero_point"), &[], &[0])
-    } else {
-        graph.u8_tensor(&format!("{name}/conv_output_zero_point"), &[], &[0])
-    };
+    let y_zero_point = if layer.relu { 0 } else { -LOGITS_OFFSET as i8 };
+    let y_zero = graph.i8_tensor(
+        &format!("{name}/conv_output_zero_point"),
+        &[],
+        &[y_zero_point],
+    );
     let bias = graph.i32_tensor(
         &format!("{name}/bias_accumulator"),
         &[layer.outputs],
@@ -207,15 +210,12 @@ fn wire_fused_layer(
         let zero = graph.i8_tensor(&format!("{name}/relu_zero"), &[], &[0]);
         return graph.node("Max", &[&conv, &zero], &layer_output_q_name(name), vec![]);
     }
+    // The stored values are the int8 logits, so they dequantize with zero point 0.
     let scale = graph.f32_tensor(&format!("{name}/logits_scale"), &[], &[layer.output_scale]);
-    let offset = graph.u8_tensor(
-        &format!("{name}/logits_zero_point"),
-        &[],
-        &[LOGITS_OFFSET as u8],
-    );
+    let zero = graph.i8_tensor(&format!("{name}/logits_zero_point"), &[], &[0]);
     let logits = graph.node(
         "DequantizeLinear",
-        &[&conv, &scale, &offset],
+        &[&conv, &scale, &zero],
         &format!("{name}/logits_ncw"),
         vec![],
     );
