@@ -56,7 +56,8 @@ pub struct QuantizeArgs {
     #[arg(long, default_value = "dpu", value_name = "TARGET")]
     pub target: Target,
 
-    /// qdq (QuantizeLinear/DequantizeLinear) or qoperator (integer MatMulInteger ops).
+    /// qdq (QuantizeLinear/DequantizeLinear) or qoperator (integer ops: QLinearConv
+    /// with power-of-two scales and ReLU, MatMulInteger otherwise).
     #[arg(long, default_value = "qdq", value_name = "FORMAT")]
     pub format: ModelFormat,
 

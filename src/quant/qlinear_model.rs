@@ -81,6 +81,11 @@ pub(super) fn plan_fused_layers(
         let output_fix = quant.output.fix_pos?;
         let shift = accumulator_fix - output_fix;
         if bias_fix > accumulator_fix || shift < 0 || (nudge && shift > MAX_NUDGED_SHIFT) {
+            log::info!(
+                "{}: bias fix position {bias_fix}, accumulator {accumulator_fix}, shift {shift}: \
+                 writing MatMulInteger layers, not fused QLinearConv",
+                dense.name
+            );
             return None;
         }
 
@@ -160,7 +165,7 @@ fn wire_fused_layers(graph: &mut GraphBuilder, input_q: &str, plan: &[FusedLayer
     x
 }
 
-/// One dense layer as QLinearConv over `[N, inputs, 1]`. Returns the int8
+/// Wires one dense layer as QLinearConv over `[N, inputs, 1]`. Returns the int8
 /// output `[N, outputs, 1]` of a ReLU layer, or the float logits `[N, outputs]`.
 fn wire_fused_layer(
     graph: &mut GraphBuilder,
@@ -243,7 +248,7 @@ mod tests {
         values
     }
 
-    /// A 1-input layer whose weights are 1, so with input 1 the accumulator
+    /// Builds a 1-input layer whose weights are 1, so with input 1 the accumulator
     /// of output `j` is `1 + bias[j]`. Input and output fix positions are 0
     /// and the weight fix position is `shift`.
     fn probe_layer(name: &str, shift: i32, accumulators: &[i32], relu: bool) -> FusedLayer {
