@@ -1,7 +1,8 @@
 //! Benchmark of the quantization stage on a 784-165-165-10 ReLU MLP. It
 //! times calibration, parameter choice and writing the files, then
 //! verification on the test split. It also measures tract throughput at batch
-//! 256 of the float, QDQ and QOperator models.
+//! 1 and 256 of the float, QDQ and QOperator models, on 784-165-165-10 and on
+//! 784-512x5-10 (the shape of the default search's best model).
 //!
 //! Run: `cargo run --release --example quant_bench` (reads data/mnist/ under
 //! the crate root). The weights are random (He initialization, fixed seed):
@@ -21,9 +22,10 @@ use vitis_hpo::quant::{
 };
 
 const CALIB_SIZE: usize = 1000;
-const BATCH: usize = 256;
 const QUANTIZE_RUNS: usize = 7;
-const THROUGHPUT_RUNS: usize = 200;
+const THROUGHPUT_ROUNDS: usize = 7;
+/// Length of one timed round of one model, in seconds.
+const ROUND_S: f64 = 0.3;
 
 fn main() {
     let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/mnist");
@@ -77,39 +79,79 @@ fn main() {
         );
     }
 
-    let batch = &test_images[..BATCH * INPUT_SIZE];
-    let float_model = build_float_model(&model).unwrap();
     let calibration = draw_calibration_set(&train_images, &train_labels, CALIB_SIZE, 0).unwrap();
-    let qdq = quantize_model(&model, &calibration.images, &QuantSettings::default()).unwrap();
+    for hidden in [vec![165, 165], vec![512; 5]] {
+        let mut widths = vec![INPUT_SIZE];
+        widths.extend(&hidden);
+        widths.push(10);
+        let model = random_mlp(&widths);
+        let runners = throughput_models(&model, &calibration.images);
+        for batch in [1, 256] {
+            let images = &test_images[..batch * INPUT_SIZE];
+            let images_per_s = throughput(&runners, images, batch);
+            for ((name, _), rate) in runners.iter().zip(images_per_s) {
+                println!(
+                    "tract {:>14} {name:>9} batch {batch:>3}: median {rate:.0} images/s",
+                    widths_label(&widths)
+                );
+            }
+        }
+    }
+}
+
+/// Loads the float, QDQ and QOperator models of `model` in tract, with the
+/// `logits` output only.
+fn throughput_models(model: &MlpWeights, calibration: &[f32]) -> Vec<(&'static str, TractModel)> {
+    let float_model = build_float_model(model).unwrap();
+    let qdq = quantize_model(model, calibration, &QuantSettings::default()).unwrap();
     let qoperator = quantize_model(
-        &model,
-        &calibration.images,
+        model,
+        calibration,
         &QuantSettings {
             format: ModelFormat::QOperator,
             ..QuantSettings::default()
         },
     )
     .unwrap();
-    for (name, proto) in [
-        ("float", &float_model),
-        ("qdq", &qdq.model),
-        ("qoperator", &qoperator.model),
-    ] {
-        let runner = TractModel::load(proto, &["logits".to_string()]).unwrap();
-        runner.run(batch, BATCH).unwrap();
-        let mut per_batch_s = Vec::with_capacity(THROUGHPUT_RUNS);
-        for _ in 0..THROUGHPUT_RUNS {
-            let start = Instant::now();
-            runner.run(batch, BATCH).unwrap();
-            per_batch_s.push(start.elapsed().as_secs_f64());
-        }
-        let median_s = median(&mut per_batch_s);
-        println!(
-            "tract {name:>9} batch {BATCH}: median {:.3} ms per batch, {:.0} images/s",
-            median_s * 1e3,
-            BATCH as f64 / median_s
-        );
+    let outputs = ["logits".to_string()];
+    vec![
+        ("float", TractModel::load(&float_model, &outputs).unwrap()),
+        ("qdq", TractModel::load(&qdq.model, &outputs).unwrap()),
+        (
+            "qoperator",
+            TractModel::load(&qoperator.model, &outputs).unwrap(),
+        ),
+    ]
+}
+
+/// Median images/s of each runner over `THROUGHPUT_ROUNDS` rounds. Each round
+/// runs every model in turn for about `ROUND_S`, so load changes hit all
+/// models alike.
+fn throughput(runners: &[(&str, TractModel)], images: &[f32], batch: usize) -> Vec<f64> {
+    let mut rates = vec![Vec::with_capacity(THROUGHPUT_ROUNDS); runners.len()];
+    for (_, runner) in runners {
+        runner.run(images, batch).unwrap();
     }
+    for _ in 0..THROUGHPUT_ROUNDS {
+        for ((_, runner), rates) in runners.iter().zip(&mut rates) {
+            let start = Instant::now();
+            let mut runs = 0;
+            while start.elapsed().as_secs_f64() < ROUND_S {
+                runner.run(images, batch).unwrap();
+                runs += 1;
+            }
+            rates.push((runs * batch) as f64 / start.elapsed().as_secs_f64());
+        }
+    }
+    rates.iter_mut().map(|r| median(r)).collect()
+}
+
+fn widths_label(widths: &[usize]) -> String {
+    widths
+        .iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn median(values: &mut [f64]) -> f64 {

@@ -56,7 +56,8 @@ pub struct QuantizeArgs {
     #[arg(long, default_value = "dpu", value_name = "TARGET")]
     pub target: Target,
 
-    /// qdq (QuantizeLinear/DequantizeLinear) or qoperator (integer MatMulInteger ops).
+    /// qdq (QuantizeLinear/DequantizeLinear) or qoperator (integer ops: QLinearConv
+    /// with power-of-two scales and ReLU, MatMulInteger otherwise).
     #[arg(long, default_value = "qdq", value_name = "FORMAT")]
     pub format: ModelFormat,
 
@@ -80,9 +81,13 @@ pub struct CalibrationRecord {
 impl CalibrationRecord {
     /// Loads the calibration images this record describes.
     pub fn images(&self, train: &Dataset) -> anyhow::Result<Vec<f32>> {
+        let file_images;
         let source = match &self.file {
-            Some(file) => read_calibration_file(file)?,
-            None => train.images.clone(),
+            Some(file) => {
+                file_images = read_calibration_file(file)?;
+                &file_images
+            }
+            None => &train.images,
         };
         let mut images = Vec::with_capacity(self.indices.len() * Dataset::IMAGE_SIZE);
         for &index in &self.indices {

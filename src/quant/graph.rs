@@ -54,6 +54,11 @@ impl GraphBuilder {
         self.raw_tensor(name, dims, DataType::Int8, raw)
     }
 
+    pub fn i64_tensor(&mut self, name: &str, dims: &[usize], values: &[i64]) -> String {
+        let raw: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        self.raw_tensor(name, dims, DataType::Int64, raw)
+    }
+
     pub fn i32_tensor(&mut self, name: &str, dims: &[usize], values: &[i32]) -> String {
         let raw: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
         self.raw_tensor(name, dims, DataType::Int32, raw)

@@ -1,5 +1,7 @@
 //! ONNX writers for the int8 model: QDQ (float operators between
-//! QuantizeLinear/DequantizeLinear) and QOperator (MatMulInteger on int8).
+//! QuantizeLinear/DequantizeLinear) and QOperator. QOperator models are
+//! QLinearConv layers that stay in integers (`qlinear_model`) where the
+//! scales allow, and otherwise MatMulInteger with float requantization.
 //!
 //! With power-of-two scales every float operation between two quantizers is
 //! exact in f32, so the float graph computes the DPU's integers. Values stay on
@@ -11,6 +13,7 @@ use tract_onnx::pb::ModelProto;
 use super::activation::{HARD_SIGMOID_NUMERATOR, HARD_SIGMOID_SHIFT, LayerActivation};
 use super::graph::{GraphBuilder, int_attribute};
 use super::params::{LayerQuant, TensorQuant};
+use super::qlinear_model::{build_fused_layers, plan_fused_layers};
 use super::quantizer_nodes::{dequantize, dequantized_bias, quantize, quantized_bias, zero_point};
 use super::rounding::quantize_f32_i8;
 use super::{ModelFormat, QuantError, QuantParams};
@@ -38,6 +41,13 @@ pub fn build_int8_model(
 ) -> Result<ModelProto, QuantError> {
     weights.validate()?;
     let mut graph = GraphBuilder::default();
+    if params.settings.format == ModelFormat::QOperator
+        && let Some(plan) = plan_fused_layers(weights, params)
+    {
+        let logits = build_fused_layers(&mut graph, params, &plan);
+        return Ok(finish_model(graph, &logits, weights, params));
+    }
+
     let input_q = quantize(
         &mut graph,
         INPUT_NAME,
@@ -154,9 +164,19 @@ pub fn build_int8_model(
             }
         };
     }
+    Ok(finish_model(graph, &x, weights, params))
+}
+
+/// Appends the softmax and wraps the graph into a model with its metadata.
+fn finish_model(
+    mut graph: GraphBuilder,
+    logits: &str,
+    weights: &MlpWeights,
+    params: &QuantParams,
+) -> ModelProto {
     graph.node(
         "Softmax",
-        &[&x],
+        &[logits],
         PROBABILITIES_NAME,
         vec![int_attribute("axis", 1)],
     );
@@ -175,13 +195,13 @@ pub fn build_int8_model(
         (LOGITS_NAME, weights.output_size()),
         (PROBABILITIES_NAME, weights.output_size()),
     ];
-    Ok(graph.finish(
+    graph.finish(
         "mlp_int8",
         (INPUT_NAME, weights.input_size()),
         &outputs,
         &doc,
         &metadata,
-    ))
+    )
 }
 
 /// Fractional bits of `x W + b` with power-of-two scales: the finer of the

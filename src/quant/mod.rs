@@ -14,6 +14,7 @@ mod int8_model;
 mod observer;
 mod options;
 mod params;
+mod qlinear_model;
 mod quantize;
 mod quantizer_nodes;
 mod rounding;

@@ -16,6 +16,7 @@ pub enum RoundingMode {
 impl RoundingMode {
     /// Rounds `x` to an integer value. Computes in f64 so that `x + 0.5` is
     /// exact for every f32 input.
+    #[inline(always)]
     pub fn round(self, x: f64) -> f64 {
         match self {
             RoundingMode::HalfToEven => x.round_ties_even(),

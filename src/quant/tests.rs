@@ -6,7 +6,7 @@ use tract_onnx::pb::ModelProto;
 
 use super::test_support::{test_images, train_images, trained_model};
 use super::*;
-use crate::model::{Activation, MlpWeights};
+use crate::model::{Activation, INPUT_SIZE, MlpWeights};
 
 /// Calibration images drawn from the training fixture.
 const CALIB_SIZE: usize = 500;
@@ -189,17 +189,70 @@ fn qdq_sigmoid_uses_hard_sigmoid_on_dpu() {
 }
 
 #[test]
-fn qoperator_model_uses_integer_matmul() {
+fn qoperator_relu_pow2_is_integer_end_to_end() {
     let (model, quantized) = quantize_fixture(
         Activation::Relu,
         &settings(ScaleKind::Pow2, Target::Dpu, ModelFormat::QOperator),
     );
     let ops = op_types(&quantized.model);
-    assert_eq!(
-        ops.iter().filter(|op| *op == "MatMulInteger").count(),
-        model.layers.len()
-    );
-    assert!(!ops.iter().any(|op| op == "MatMul"), "{ops:?}");
+    let count = |op: &str| ops.iter().filter(|o| *o == op).count();
+    assert_eq!(count("QLinearConv"), model.layers.len(), "{ops:?}");
+    assert_eq!(count("QuantizeLinear"), 1, "{ops:?}");
+    assert_eq!(count("DequantizeLinear"), 1, "{ops:?}");
+    assert_eq!(count("Max"), model.layers.len() - 1, "{ops:?}");
+    for float_op in ["MatMulInteger", "MatMul", "Cast", "Mul", "Add", "Relu"] {
+        assert_eq!(count(float_op), 0, "{float_op} in {ops:?}");
+    }
+}
+
+#[test]
+fn qoperator_falls_back_to_matmul_integer() {
+    let cases = [
+        (
+            Activation::Sigmoid,
+            settings(ScaleKind::Pow2, Target::Dpu, ModelFormat::QOperator),
+        ),
+        (
+            Activation::Relu,
+            settings(ScaleKind::Float, Target::Generic, ModelFormat::QOperator),
+        ),
+    ];
+    for (activation, settings) in cases {
+        let (model, quantized) = quantize_fixture(activation, &settings);
+        let ops = op_types(&quantized.model);
+        assert_eq!(
+            ops.iter().filter(|op| *op == "MatMulInteger").count(),
+            model.layers.len(),
+            "{activation} {}: {ops:?}",
+            settings.scale
+        );
+        assert!(!ops.iter().any(|op| op == "QLinearConv"), "{ops:?}");
+    }
+}
+
+#[test]
+fn qoperator_matches_qdq_pow2_generic() {
+    // With power-of-two scales and ties to even, the fused integer layers
+    // and the float QDQ graph compute the same integers.
+    let test = test_images();
+    let outputs = [LOGITS_NAME.to_string()];
+    let mut logits = Vec::new();
+    for format in [ModelFormat::Qdq, ModelFormat::QOperator] {
+        let (_, quantized) = quantize_fixture(
+            Activation::Relu,
+            &settings(ScaleKind::Pow2, Target::Generic, format),
+        );
+        if format == ModelFormat::QOperator {
+            assert!(
+                op_types(&quantized.model)
+                    .iter()
+                    .any(|op| op == "QLinearConv")
+            );
+        }
+        let runner = TractModel::load(&quantized.model, &outputs).unwrap();
+        logits.push(runner.run_batched(&test.images, INPUT_SIZE, 256).unwrap());
+    }
+    assert_eq!(logits[0], logits[1]);
 }
 
 #[test]

@@ -57,12 +57,15 @@ impl TractModel {
         width: usize,
         batch: usize,
     ) -> Result<Vec<Vec<f32>>, QuantError> {
+        let rows = input.len() / width;
         let mut results = vec![Vec::new(); self.outputs.len()];
         for chunk in input.chunks(batch * width) {
-            for (result, output) in results
-                .iter_mut()
-                .zip(self.run(chunk, chunk.len() / width)?)
-            {
+            let chunk_rows = chunk.len() / width;
+            for (result, output) in results.iter_mut().zip(self.run(chunk, chunk_rows)?) {
+                if result.is_empty() {
+                    // The first batch gives each output's width: size the result once.
+                    result.reserve_exact(output.len() / chunk_rows * rows);
+                }
                 result.extend(output);
             }
         }

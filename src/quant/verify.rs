@@ -129,13 +129,32 @@ pub fn verify(
 
     let mut float_outputs = vec![LOGITS_NAME.to_string()];
     float_outputs.extend(hidden.iter().map(|name| layer_output_name(name)));
-    let float_model = TractModel::load(&build_float_model(weights)?, &float_outputs)?;
-    let float_results = float_model.run_batched(images, INPUT_SIZE, VERIFY_BATCH)?;
-
     let mut int8_outputs = vec![LOGITS_NAME.to_string()];
     int8_outputs.extend(hidden.iter().map(|name| layer_output_q_name(name)));
-    let int8_model = TractModel::load(int8_model, &int8_outputs)?;
-    let int8_results = int8_model.run_batched(images, INPUT_SIZE, VERIFY_BATCH)?;
+    let run_float = || {
+        TractModel::load(&build_float_model(weights)?, &float_outputs)?.run_batched(
+            images,
+            INPUT_SIZE,
+            VERIFY_BATCH,
+        )
+    };
+    let run_int8 = || {
+        TractModel::load(int8_model, &int8_outputs)?.run_batched(images, INPUT_SIZE, VERIFY_BATCH)
+    };
+    let run_dpu = || {
+        let simulated =
+            params.settings.scale == ScaleKind::Pow2 && params.settings.target == Target::Dpu;
+        simulated
+            .then(|| {
+                DpuModel::new(weights, params).map(|dpu| dpu.logits_f32(&dpu.forward_i8(images)))
+            })
+            .transpose()
+    };
+    // The three passes are independent, so they run side by side on the
+    // rayon pool (one thread per core).
+    let (float_results, (int8_results, dpu_logits)) =
+        rayon::join(run_float, || rayon::join(run_int8, run_dpu));
+    let (float_results, int8_results, dpu_logits) = (float_results?, int8_results?, dpu_logits?);
 
     let float_predictions = argmax_rows(&float_results[0]);
     let int8_predictions = argmax_rows(&int8_results[0]);
@@ -166,17 +185,7 @@ pub fn verify(
     });
 
     let dpu_reference =
-        if params.settings.scale == ScaleKind::Pow2 && params.settings.target == Target::Dpu {
-            Some(check_dpu_reference(
-                weights,
-                params,
-                images,
-                labels,
-                &int8_results[0],
-            )?)
-        } else {
-            None
-        };
+        dpu_logits.map(|logits| check_dpu_reference(&logits, labels, &int8_results[0]));
 
     Ok(VerifyReport {
         images: labels.len(),
@@ -195,24 +204,17 @@ pub fn verify(
     })
 }
 
-fn check_dpu_reference(
-    weights: &MlpWeights,
-    params: &QuantParams,
-    images: &[f32],
-    labels: &[u8],
-    tract_logits: &[f32],
-) -> Result<DpuReferenceCheck, QuantError> {
-    let dpu = DpuModel::new(weights, params)?;
-    let logits = dpu.logits_f32(&dpu.forward_i8(images));
+/// Compares the DPU reference's float logits with tract's.
+fn check_dpu_reference(logits: &[f32], labels: &[u8], tract_logits: &[f32]) -> DpuReferenceCheck {
     let identical = logits
         .chunks(NUM_CLASSES)
         .zip(tract_logits.chunks(NUM_CLASSES))
         .filter(|(a, b)| a == b)
         .count();
-    Ok(DpuReferenceCheck {
-        accuracy_pct: accuracy_pct(&argmax_rows(&logits), labels),
+    DpuReferenceCheck {
+        accuracy_pct: accuracy_pct(&argmax_rows(logits), labels),
         identical_logits_pct: share_pct(identical, labels.len()),
-    })
+    }
 }
 
 /// Index of the largest value of each row of 10; the first one on ties.
