@@ -4,7 +4,7 @@ int8 test accuracy and agreement with the float model.
 
 Usage: onnxruntime_quantize.py DIR   (DIR from `cargo run --release --example quant_compare_data -- MODEL_DIR DIR`)
 
-DIR holds model.onnx, calibration.f32 (the 1000 images `vitis-hpo quantize`
+DIR contains model.onnx, calibration.f32 (the 1000 images `vitis-hpo quantize`
 draws with its defaults), test.f32 and test_labels.u8. The script runs
 quantize_static with MinMax calibration, int8 activations and int8 weights
 (s8s8), per-tensor float scales, in QDQ and QOperator form, with onnxruntime's
@@ -19,35 +19,13 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 from onnxruntime.quantization import (
-    CalibrationDataReader,
     CalibrationMethod,
     QuantFormat,
     QuantType,
     quantize_static,
 )
 
-INPUT_SIZE = 784
-CALIBRATION_BATCH = 100
-
-
-class ImageReader(CalibrationDataReader):
-    """Feeds the calibration images in batches of CALIBRATION_BATCH."""
-
-    def __init__(self, images):
-        self.batches = iter(np.split(images, max(1, len(images) // CALIBRATION_BATCH)))
-
-    def get_next(self):
-        batch = next(self.batches, None)
-        return None if batch is None else {"input": batch}
-
-
-def read_images(path):
-    return np.fromfile(path, dtype="<f4").reshape(-1, INPUT_SIZE)
-
-
-def logits(model_path, images):
-    session = ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
-    return session.run(["logits"], {"input": images})[0]
+from quant_compare_data import ImageReader, logits, read_images
 
 
 def main():
