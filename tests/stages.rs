@@ -228,5 +228,6 @@ fn study_activation_writes_tables_and_rejects_changed_settings() {
     // Other settings must not fill the same tables.
     let (ok, _, stderr) = study("2");
     assert!(!ok);
-    assert!(stderr.contains("epochs") && stderr.contains("--out"), "{stderr}");
+    assert!(stderr.contains("epochs"), "{stderr}");
+    assert!(stderr.contains("--out"), "{stderr}");
 }

@@ -294,7 +294,7 @@ pub fn resolve_spec(args: &SearchArgs) -> anyhow::Result<(SearchSpec, PathBuf)> 
 }
 
 /// Reads the spec of a run folder and checks that it equals `requested` in
-/// everything but n_calls; the error names the settings that differ and
+/// everything but n_calls. The error names the settings that differ and
 /// ends with `hint`.
 pub fn stored_spec_matching(run_dir: &Path, requested: &SearchSpec, hint: &str) -> anyhow::Result<SearchSpec> {
     let stored = read_run_spec(run_dir)?;

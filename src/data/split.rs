@@ -244,7 +244,7 @@ pub(crate) fn shuffled_indices(len: usize, seed: u64) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    /// A data set whose image `i` has every pixel equal to `first + i`.
+    /// Builds a data set whose image `i` has every pixel equal to `first + i`.
     fn numbered(first: usize, count: usize) -> Dataset {
         Dataset {
             images: (first..first + count)

@@ -51,9 +51,9 @@ pub struct GpFitSettings {
 /// Per-feature length-scale floors for a space: an integer dimension's is
 /// the width of one integer's cell of the unit cube, so that neighbouring
 /// integers stay correlated. Below that width the fit can treat each
-/// integer as unrelated to the next one: with the sample mean as prior
-/// mean, a search on 1 to 5 layers fitted the layer length scale at 0.01,
-/// its lower bound, after 9 trials. Real and categorical features keep the
+/// integer as unrelated to the next one. With the sample mean as prior
+/// mean, a search on 1 to 5 layers fitted the layer length scale at its
+/// lower bound of 0.01 after 9 trials. Real and categorical features keep the
 /// common lower bound.
 pub fn length_scale_floors(space: &super::Space) -> Vec<f64> {
     let mut floors = Vec::with_capacity(space.n_features());

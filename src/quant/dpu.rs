@@ -276,7 +276,7 @@ mod tests {
         }
     }
 
-    /// One output of `layer` computed directly from the DPU's definition.
+    /// Computes one output of `layer` directly from the DPU's definition.
     fn naive_output(layer: &DpuLayer, row: &[i8], j: usize) -> i8 {
         let acc: i64 = (0..layer.inputs)
             .map(|k| row[k] as i64 * layer.weight[k * layer.outputs + j] as i64)

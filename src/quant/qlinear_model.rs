@@ -144,7 +144,7 @@ pub(super) fn nudged_output_scale(accumulator_fix: i32, output_fix: i32) -> f32 
     scale
 }
 
-/// Appends QuantizeLinear of the input and the fused layers; returns the
+/// Appends QuantizeLinear of the input and the fused layers, and returns the
 /// float logits `[N, outputs]`.
 pub(super) fn build_fused_layers(
     graph: &mut GraphBuilder,

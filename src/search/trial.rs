@@ -22,20 +22,22 @@ pub enum TrialStatus {
     Pruned,
 }
 
-/// Lowest error rate the surrogate sees, so that a perfect validation score
-/// maps to a finite value.
+/// Lowest error rate passed to the surrogate, so that a perfect validation
+/// score maps to a finite value.
 const MIN_ERROR_RATE: f64 = 1e-4;
 
-/// The value the optimizer models for a fitness (minus the validation
-/// accuracy): the log error rate ln(1 - accuracy). On raw accuracy the
-/// trials stuck near chance (0.1) set the surrogate's scale and the
-/// differences that matter vanish: 0.960 against 0.973 is a fiftieth of the
-/// step from 0.1 to 0.7. In log error it is about a third of it.
+/// Converts a fitness (minus the validation accuracy) into the value the
+/// optimizer models, the log error rate ln(1 - accuracy). On raw accuracy
+/// the trials stuck near chance (0.1) set the surrogate's scale, so the
+/// differences that matter vanish. The step from 0.960 to 0.973 is a
+/// fiftieth of the step from 0.1 to 0.7 in accuracy, and about a third of
+/// it in log error.
 pub fn surrogate_value(fitness: f64) -> f64 {
     (1.0 + fitness).max(MIN_ERROR_RATE).ln()
 }
 
-/// Inverse of [`surrogate_value`]: the fitness of a modelled value.
+/// Converts a modelled value back into a fitness, the inverse of
+/// [`surrogate_value`].
 pub fn fitness_of_surrogate_value(value: f64) -> f64 {
     value.exp() - 1.0
 }

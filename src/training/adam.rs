@@ -11,8 +11,8 @@ use burn::optim::{AdamState, AdaptiveMomentumState, LearningRate, Optimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 use rayon::prelude::*;
 
-/// Parameters updated per rayon task: large enough to amortise the task,
-/// small enough for both cores to share a 512 x 512 weight.
+/// Parameters updated per rayon task. The chunk is large enough to amortise
+/// the task and small enough for both cores to share a 512 x 512 weight.
 const CHUNK: usize = 1 << 15;
 
 /// Adam (no weight decay, no AMSGrad) as in burn and Keras.
@@ -24,9 +24,22 @@ pub struct FusedAdam {
 }
 
 impl FusedAdam {
-    /// Keras' and burn's betas with the given epsilon.
+    /// Creates the optimizer with Keras' and burn's betas (0.9 and 0.999) and
+    /// the given epsilon.
     pub fn new(epsilon: f32) -> Self {
         Self { beta_1: 0.9, beta_2: 0.999, epsilon }
+    }
+
+    fn step_factors(&self, lr: LearningRate, time: usize) -> StepFactors {
+        let time = time as i32;
+        // burn's form: lr * m * sqrt(1 - b2^t) / (1 - b1^t) / (sqrt(v) + eps * sqrt(1 - b2^t)).
+        let correction_2 = (1.0 - self.beta_2.powi(time)).sqrt();
+        StepFactors {
+            beta_1: self.beta_1,
+            beta_2: self.beta_2,
+            rate: lr as f32 * correction_2 / (1.0 - self.beta_1.powi(time)),
+            epsilon: self.epsilon * correction_2,
+        }
     }
 }
 
@@ -42,12 +55,12 @@ impl Optimizer for FusedAdam {
     ) -> (Tensor<D>, Option<Self::State<D>>) {
         let device = tensor.device();
         let shape = tensor.shape();
-        let (time, moment_1, moment_2) = match state {
+        let (time, mut moment_1, mut moment_2) = match state {
             Some(state) => {
                 let momentum = state.momentum;
                 (momentum.time + 1, momentum.moment_1.into_data(), momentum.moment_2.into_data())
             }
-            // A missing state is zero moments: the first update then equals
+            // A missing state means zero moments, so the first update equals
             // burn's, which starts from (1 - beta) * grad.
             None => {
                 let zeros = TensorData::zeros::<f32, _>(shape.clone());
@@ -56,8 +69,6 @@ impl Optimizer for FusedAdam {
         };
         let mut param = tensor.into_data();
         let grad = grad.into_data();
-        let mut moment_1 = moment_1;
-        let mut moment_2 = moment_2;
 
         let step = self.step_factors(lr, time);
         {
@@ -75,34 +86,16 @@ impl Optimizer for FusedAdam {
 
         let momentum = AdaptiveMomentumState {
             time,
-            moment_1: from_data(moment_1, &device),
-            moment_2: from_data(moment_2, &device),
+            moment_1: Tensor::from_data(moment_1, &device),
+            moment_2: Tensor::from_data(moment_2, &device),
             max_moment_2: None,
         };
-        (from_data(param, &device), Some(AdamState { momentum }))
+        (Tensor::from_data(param, &device), Some(AdamState { momentum }))
     }
 
     fn to_device<const D: usize>(mut state: Self::State<D>, device: &Device) -> Self::State<D> {
         state.momentum = state.momentum.to_device(device);
         state
-    }
-}
-
-fn from_data<const D: usize>(data: TensorData, device: &Device) -> Tensor<D> {
-    Tensor::from_data(data, device)
-}
-
-impl FusedAdam {
-    fn step_factors(&self, lr: LearningRate, time: usize) -> StepFactors {
-        let time = time as i32;
-        // burn's form: lr * m * sqrt(1 - b2^t) / (1 - b1^t) / (sqrt(v) + eps * sqrt(1 - b2^t)).
-        let correction_2 = (1.0 - self.beta_2.powi(time)).sqrt();
-        StepFactors {
-            beta_1: self.beta_1,
-            beta_2: self.beta_2,
-            rate: lr as f32 * correction_2 / (1.0 - self.beta_1.powi(time)),
-            epsilon: self.epsilon * correction_2,
-        }
     }
 }
 
@@ -134,10 +127,10 @@ mod tests {
 
     use super::*;
 
-    /// Three steps of burn's Adam and of the fused one on the same tensor and
-    /// gradients agree to float rounding.
+    /// Checks that three steps of burn's Adam and of the fused one on the same
+    /// tensor and gradients agree to float rounding.
     #[test]
-    fn matches_burn_adam() {
+    fn three_steps_match_burn_adam() {
         let device = Device::flex();
         let values: Vec<f32> = (0..300).map(|i| ((i * 37 % 101) as f32 - 50.0) / 40.0).collect();
         let start = Tensor::<2>::from_data(TensorData::new(values.clone(), [20, 15]), &device);

@@ -173,8 +173,8 @@ fn integer_length_scales_stay_above_one_cell() {
     assert_eq!(length_scale_floors(&space), vec![0.2, 0.01, 0.01, 0.01, 0.01]);
 
     // Values that alternate from one integer to the next pull the layer
-    // length scale far below a cell; with the floor it stays at 0.2 or above
-    // (the fit then explains the alternation as noise).
+    // length scale far below a cell. With the floor it stays at 0.2 or
+    // above, and the fit explains the alternation as noise instead.
     let x: Vec<Vec<f64>> = (0..10).map(|i| vec![0.1 + 0.2 * (i % 5) as f64, i as f64 / 9.0]).collect();
     let y: Vec<f64> = (0..10).map(|i| if (i % 5) % 2 == 0 { 1.0 } else { -1.0 }).collect();
     let fit = |floors: Vec<f64>| {
