@@ -6,9 +6,11 @@
 //!
 //! Run: `cargo run --release --example optimizer_bench [-- --sweep]`.
 //! `--sweep` also measures n_initial_points at n_calls 15; `--acquisition NAME`, `--design NAME`
-//! `--xi X`, `--n-initial N`, `--candidates N`, `--refine N` and `--gp-restarts N`
+//! `--xi X`, `--pi-xi X`, `--n-initial N`, `--candidates N`, `--refine N` and `--gp-restarts N`
 //! change the default configuration. `--n-calls N` sets both budgets,
-//! `BENCH_SEEDS=N` runs seeds 0..N and `--seed S` only seed S;
+//! `--function branin|hartmann6` runs one function, `--per-seed` prints
+//! each seed's best value, `BENCH_SEEDS=N` runs seeds 0..N and `--seed S`
+//! only seed S;
 //! `RUST_LOG=optimizer_bench=trace` prints every evaluation of every seed.
 
 use std::time::Instant;
@@ -86,6 +88,9 @@ fn run(space: &Space, objective: fn(&[Value]) -> f64, n_calls: usize, base: &Opt
         let mut optimizer = Optimizer::new(space.clone(), config).unwrap();
         let result = optimizer.minimize(objective, n_calls, &[]).unwrap();
         bests.push(result.best_value);
+        if std::env::args().any(|a| a == "--per-seed") {
+            println!("seed {seed}: best {:.6}", result.best_value);
+        }
         for (i, evaluation) in result.evaluations.iter().enumerate() {
             log::trace!("seed {seed} call {}: {:?} {:.4} at {:.3?}", i + 1, evaluation.origin, evaluation.value, evaluation.point);
         }
@@ -131,6 +136,9 @@ fn main() {
     if let Some(xi) = option("--xi") {
         config.xi = xi.parse().expect("xi");
     }
+    if let Some(xi) = option("--pi-xi") {
+        config.pi_xi = xi.parse().expect("pi_xi");
+    }
     if let Some(n) = option("--n-initial") {
         config.n_initial_points = n.parse().expect("n_initial_points");
     }
@@ -145,8 +153,13 @@ fn main() {
     }
 
     let budget = option("--n-calls").map(|n| n.parse::<usize>().expect("n_calls"));
-    report("branin", BRANIN_MIN, budget.unwrap_or(30), &config, &branin_space(), branin);
-    report("hartmann6", HARTMANN6_MIN, budget.unwrap_or(50), &config, &hartmann_space(), hartmann6);
+    let function = option("--function");
+    if function.as_deref().is_none_or(|f| f == "branin") {
+        report("branin", BRANIN_MIN, budget.unwrap_or(30), &config, &branin_space(), branin);
+    }
+    if function.as_deref().is_none_or(|f| f == "hartmann6") {
+        report("hartmann6", HARTMANN6_MIN, budget.unwrap_or(50), &config, &hartmann_space(), hartmann6);
+    }
     if !sweep {
         return;
     }

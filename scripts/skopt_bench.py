@@ -4,9 +4,12 @@ and Hartmann-6 (n_calls 50), 20 seeds each. Prints mean and standard
 deviation of the best value and the median time of one ask at the end of
 the budget (via Optimizer with the same settings gp_minimize uses).
 
-Usage: python skopt_bench.py [--budget15 | --ask-time]
+Usage: python skopt_bench.py [--budget15 | --ask-time] [--seeds START:END]
+    [--function branin|hartmann6] [--per-seed]
 (--budget15 runs only n_calls 15 for both functions; --ask-time only
-times proposals at random observations.)
+times proposals at random observations; --seeds runs seeds START..END-1
+instead of 0..19; --function runs one function only; --per-seed prints each
+seed's best value, so that runs over disjoint seed ranges can be pooled.)
 """
 
 import statistics
@@ -68,12 +71,33 @@ def ask_time_ms(space, x, y, seed):
     return (time.perf_counter() - start) * 1e3
 
 
+def option(name):
+    """Value after `name` on the command line, or None."""
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1]
+    return None
+
+
+def seed_range():
+    """Seeds from --seeds START:END, default 0..SEEDS."""
+    value = option("--seeds")
+    if value is None:
+        return range(SEEDS)
+    start, end = (int(v) for v in value.split(":"))
+    return range(start, end)
+
+
 def report(name, f, space, minimum, n_calls, n_initial_points=10):
+    if option("--function") not in (None, name):
+        return
     start = time.perf_counter()
     bests, ask_ms = [], []
-    for seed in range(SEEDS):
+    per_seed = "--per-seed" in sys.argv
+    for seed in seed_range():
         result = gp_minimize(f, space, n_calls=n_calls, n_initial_points=n_initial_points, random_state=seed)
         bests.append(result.fun)
+        if per_seed:
+            print(f"{name} n_calls {n_calls} seed {seed}: best {result.fun:.6f}", flush=True)
         ask_ms.append(ask_time_ms(space, result.x_iters, result.func_vals.tolist(), seed))
     mean, std = statistics.fmean(bests), statistics.pstdev(bests)
     print(f"{name:<10} n_calls {n_calls:>2} n_initial {n_initial_points:>2}: best {mean:.4f} +- {std:.4f}"

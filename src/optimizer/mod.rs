@@ -31,7 +31,7 @@ pub use acquisition::{
 };
 pub use config::{
     DEFAULT_GP_RESTARTS, DEFAULT_KAPPA, DEFAULT_N_CANDIDATES, DEFAULT_N_INITIAL_POINTS, DEFAULT_N_REFINE,
-    DEFAULT_N_TREES, DEFAULT_XI, Liar, OptimizerConfig,
+    DEFAULT_N_TREES, DEFAULT_PI_XI, DEFAULT_XI, Liar, OptimizerConfig,
 };
 pub use dimension::{Dimension, DimensionKind, Prior};
 pub use error::OptimizerError;

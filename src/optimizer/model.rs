@@ -131,13 +131,13 @@ impl Optimizer {
         let features: Vec<Vec<f64>> = candidates.iter().map(|c| c.features.clone()).collect();
         let predictions = surrogate.predict_normalized(&features);
 
-        let (xi, kappa) = (self.config.xi, self.config.kappa);
+        let (xi, pi_xi, kappa) = (self.config.xi, self.config.pi_xi, self.config.kappa);
         let members = match self.config.acquisition {
             AcquisitionKind::Ei => vec![Acquisition::Ei { xi }],
-            AcquisitionKind::Pi => vec![Acquisition::Pi { xi }],
+            AcquisitionKind::Pi => vec![Acquisition::Pi { xi: pi_xi }],
             AcquisitionKind::Lcb => vec![Acquisition::Lcb { kappa }],
             AcquisitionKind::LogEi => vec![Acquisition::LogEi { xi }],
-            AcquisitionKind::GpHedge => vec![Acquisition::Ei { xi }, Acquisition::Pi { xi }, Acquisition::Lcb { kappa }],
+            AcquisitionKind::GpHedge => vec![Acquisition::Ei { xi }, Acquisition::Pi { xi: pi_xi }, Acquisition::Lcb { kappa }],
         };
         let refine = !exhaustive;
         let proposals: Vec<Proposal> = members

@@ -129,6 +129,8 @@ fn invalid_configs_rejected() {
 
     let config = OptimizerConfig { xi: -1.0, ..fast_config(0) };
     assert!(matches!(Optimizer::new(unit_square(), config), Err(OptimizerError::InvalidSetting { name: "xi", .. })));
+    let config = OptimizerConfig { pi_xi: f64::NAN, ..fast_config(0) };
+    assert!(matches!(Optimizer::new(unit_square(), config), Err(OptimizerError::InvalidSetting { name: "pi_xi", .. })));
 
     let config = OptimizerConfig { x0: vec![vec![Value::Real(2.0), Value::Real(0.1)]], ..fast_config(0) };
     assert!(matches!(Optimizer::new(unit_square(), config), Err(OptimizerError::OutsideSpace { .. })));
