@@ -127,10 +127,9 @@ pub fn inspect_onnx_file(path: &Path) -> Result<OnnxSummary, OnnxError> {
 }
 
 fn value_info_summary(info: &pb::ValueInfoProto) -> TensorSummary {
-    let tensor_type = match info.r#type.as_ref().and_then(|t| t.value.as_ref()) {
-        Some(pb::type_proto::Value::TensorType(tensor)) => Some(tensor),
-        None => None,
-    };
+    let tensor_type = info.r#type.as_ref().and_then(|t| t.value.as_ref()).map(|value| match value {
+        pb::type_proto::Value::TensorType(tensor) => tensor,
+    });
     let dims = tensor_type
         .and_then(|tensor| tensor.shape.as_ref())
         .map(|shape| shape.dim.iter().map(dim_summary).collect())

@@ -70,7 +70,7 @@ pub fn compare_probabilities(a: &[f32], b: &[f32]) -> Result<ProbabilityComparis
             actual: b.len(),
         });
     }
-    if a.len() % NUM_CLASSES != 0 {
+    if !a.len().is_multiple_of(NUM_CLASSES) {
         return Err(OnnxError::LengthMismatch {
             what: "the probabilities",
             expected: a.len().next_multiple_of(NUM_CLASSES),

@@ -192,7 +192,7 @@ fn executor(threads: usize) -> Option<multithread::Executor> {
 }
 
 fn batch_size(images: &[f32]) -> Result<usize, OnnxError> {
-    if images.len() % INPUT_SIZE != 0 {
+    if !images.len().is_multiple_of(INPUT_SIZE) {
         return Err(OnnxError::InputLength {
             len: images.len(),
             width: INPUT_SIZE,
