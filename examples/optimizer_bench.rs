@@ -7,11 +7,11 @@
 //! Run: `cargo run --release --example optimizer_bench [-- --sweep]`.
 //! `--sweep` also measures n_initial_points at n_calls 15; `--acquisition NAME`, `--design NAME`
 //! `--xi X`, `--pi-xi X`, `--n-initial N`, `--candidates N`, `--refine N` and `--gp-restarts N`
-//! change the default configuration. `--n-calls N` sets both budgets,
-//! `--function branin|hartmann6` runs one function, `--per-seed` prints
-//! each seed's best value, `BENCH_SEEDS=N` runs seeds 0..N and `--seed S`
-//! only seed S;
-//! `RUST_LOG=optimizer_bench=trace` prints every evaluation of every seed.
+//! change the default configuration. `--n-calls N` sets both budgets, and
+//! `--function branin|hartmann6` runs one function only.
+//! `BENCH_SEEDS=N` runs seeds 0..N and `--seed S` only seed S. `--per-seed`
+//! prints each seed's best value, and `RUST_LOG=optimizer_bench=trace`
+//! prints every evaluation of every seed.
 
 use std::time::Instant;
 
@@ -74,6 +74,7 @@ fn median(values: &mut [f64]) -> f64 {
 fn run(space: &Space, objective: fn(&[Value]) -> f64, n_calls: usize, base: &OptimizerConfig) -> (Vec<f64>, Vec<f64>) {
     let mut bests = Vec::new();
     let mut ask_ms = Vec::new();
+    let per_seed = std::env::args().any(|a| a == "--per-seed");
     let seeds = std::env::var("BENCH_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(SEEDS);
     let seeds = match option("--seed") {
         Some(seed) => {
@@ -88,7 +89,7 @@ fn run(space: &Space, objective: fn(&[Value]) -> f64, n_calls: usize, base: &Opt
         let mut optimizer = Optimizer::new(space.clone(), config).unwrap();
         let result = optimizer.minimize(objective, n_calls, &[]).unwrap();
         bests.push(result.best_value);
-        if std::env::args().any(|a| a == "--per-seed") {
+        if per_seed {
             println!("seed {seed}: best {:.6}", result.best_value);
         }
         for (i, evaluation) in result.evaluations.iter().enumerate() {
@@ -154,6 +155,10 @@ fn main() {
 
     let budget = option("--n-calls").map(|n| n.parse::<usize>().expect("n_calls"));
     let function = option("--function");
+    if let Some(name) = function.as_deref().filter(|f| !["branin", "hartmann6"].contains(f)) {
+        eprintln!("unknown --function {name}: expected branin or hartmann6");
+        std::process::exit(2);
+    }
     if function.as_deref().is_none_or(|f| f == "branin") {
         report("branin", BRANIN_MIN, budget.unwrap_or(30), &config, &branin_space(), branin);
     }

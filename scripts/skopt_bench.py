@@ -6,10 +6,11 @@ the budget (via Optimizer with the same settings gp_minimize uses).
 
 Usage: python skopt_bench.py [--budget15 | --ask-time] [--seeds START:END]
     [--function branin|hartmann6] [--per-seed]
-(--budget15 runs only n_calls 15 for both functions; --ask-time only
-times proposals at random observations; --seeds runs seeds START..END-1
-instead of 0..19; --function runs one function only; --per-seed prints each
-seed's best value, so that runs over disjoint seed ranges can be pooled.)
+
+--budget15 runs only n_calls 15 for both functions, and --ask-time only
+times proposals at random observations. --seeds runs seeds START..END-1
+instead of 0..19, and --function runs one function only. --per-seed prints
+each seed's best value, so that runs over disjoint seed ranges can be pooled.
 """
 
 import statistics
@@ -71,19 +72,30 @@ def ask_time_ms(space, x, y, seed):
     return (time.perf_counter() - start) * 1e3
 
 
+FUNCTIONS = ("branin", "hartmann6")
+
+
 def option(name):
-    """Value after `name` on the command line, or None."""
-    if name in sys.argv:
-        return sys.argv[sys.argv.index(name) + 1]
-    return None
+    """Return the value after `name` on the command line, or None."""
+    if name not in sys.argv:
+        return None
+    index = sys.argv.index(name) + 1
+    if index >= len(sys.argv):
+        sys.exit(f"missing value after {name}")
+    return sys.argv[index]
 
 
 def seed_range():
-    """Seeds from --seeds START:END, default 0..SEEDS."""
+    """Return the seeds of --seeds START:END, or 0..SEEDS without it."""
     value = option("--seeds")
     if value is None:
         return range(SEEDS)
-    start, end = (int(v) for v in value.split(":"))
+    try:
+        start, end = (int(v) for v in value.split(":"))
+    except ValueError:
+        sys.exit(f"invalid --seeds {value}: expected START:END, for example 20:60")
+    if start >= end:
+        sys.exit(f"invalid --seeds {value}: START must be below END")
     return range(start, end)
 
 
@@ -116,6 +128,10 @@ def report_ask_time(name, f, space, n_points, n_seeds=5):
 
 
 def main():
+    function = option("--function")
+    if function not in (None, *FUNCTIONS):
+        sys.exit(f"unknown --function {function}: expected branin or hartmann6")
+    seed_range()
     if "--ask-time" in sys.argv:
         report_ask_time("branin", branin, BRANIN_SPACE, 30)
         report_ask_time("hartmann6", hartmann6, HARTMANN_SPACE, 50)

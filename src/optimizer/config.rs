@@ -22,11 +22,9 @@ pub const DEFAULT_N_INITIAL_POINTS: usize = 4;
 /// minimum with mean regret 0.045, and 0.001 reached 0.005.
 pub const DEFAULT_XI: f64 = 0.001;
 /// Default exploration margin of PI, in normalized target units. PI rewards
-/// any improvement however small, so with EI's margin 0.001 it kept refining
-/// its best point. On Hartmann-6 at 50 calls (20 seeds) 0.1 cut the regret
-/// of PI from 0.79 to 0.079 and of gp_hedge from 0.22 to 0.039. PI alone
-/// then converges less closely on Branin (0.23 against 0.063), where 0.1
-/// normalized units are about 5 raw units; BENCHMARKS.md has the table.
+/// any improvement, so with EI's margin it kept refining its best point: 0.1
+/// cut the Hartmann-6 regret at 50 calls from 0.79 to 0.079 (gp_hedge: 0.22
+/// to 0.039). BENCHMARKS.md also lists the cost on Branin.
 pub const DEFAULT_PI_XI: f64 = 0.1;
 /// Default weight of the standard deviation in LCB.
 pub const DEFAULT_KAPPA: f64 = 1.96;
@@ -81,8 +79,8 @@ pub struct OptimizerConfig {
     /// Exploration margin of EI and log-EI in normalized target units
     /// (targets divided by their standard deviation). Default: 0.001.
     pub xi: f64,
-    /// Exploration margin of PI, alone or in gp_hedge, in the same units.
-    /// Default: [`DEFAULT_PI_XI`].
+    /// Exploration margin of PI, alone or in gp_hedge, in normalized target
+    /// units. Default: [`DEFAULT_PI_XI`].
     #[serde(default = "default_pi_xi")]
     pub pi_xi: f64,
     /// Weight of the standard deviation in LCB. Default: 1.96.

@@ -23,12 +23,11 @@ use super::gp::{GaussianProcess, log_marginal_likelihood, prior_normalization};
 /// offset of the targets below it. On Branin with 30 calls an upper bound of
 /// 20 stopped 31 of 104 fits at the bound. 1000 is scikit-optimize's bound.
 pub const AMPLITUDE_BOUNDS: (f64, f64) = (0.05, 1000.0);
-/// Bounds of each length scale in unit-cube units. With longer length
-/// scales (scikit-optimize allows 100) a fit can treat a dimension as
-/// irrelevant. EI is then flat along it and drives it to a face of the cube,
-/// so the search stays in the first basin it found. The upper bound 1 cut
-/// the Hartmann-6 regret at 50 calls from 0.077 (bound 2) to 0.046 over 100
-/// seeds; BENCHMARKS.md has the sweep and the cost on Branin.
+/// Bounds of each length scale in unit-cube units. With longer scales
+/// (scikit-optimize allows 100) a fit can treat a dimension as irrelevant,
+/// so EI, flat along it, drives it to a face of the cube and the search stays
+/// in the first basin it found. The upper bound 1 instead of 2 cut the
+/// Hartmann-6 regret at 50 calls from 0.077 to 0.046 (BENCHMARKS.md).
 pub const LENGTH_SCALE_BOUNDS: (f64, f64) = (0.01, 1.0);
 /// Bounds of the noise variance in normalized target units.
 pub const NOISE_BOUNDS: (f64, f64) = (1e-6, 1.0);

@@ -39,6 +39,25 @@ fn branin_within_one_percent_after_40_calls() {
     assert!(relative < 0.01, "best {} is {:.2} % above the minimum", result.best_value, relative * 100.0);
 }
 
+/// Largest PI cost among the model proposals of a short run with margin
+/// `pi_xi`. The cost is minus the probability of improvement.
+fn largest_pi_cost(pi_xi: f64) -> f64 {
+    let config = OptimizerConfig { acquisition: AcquisitionKind::Pi, xi: 0.0, pi_xi, ..fast_config(4) };
+    let mut optimizer = Optimizer::new(unit_square(), config).unwrap();
+    let result = optimizer.minimize(quadratic, 8, &[]).unwrap();
+    let costs: Vec<f64> = result.evaluations.iter().filter_map(|e| e.acquisition_value).collect();
+    assert_eq!(costs.len(), 4);
+    costs.into_iter().fold(f64::NEG_INFINITY, f64::max)
+}
+
+#[test]
+fn pi_uses_its_own_margin() {
+    // A margin of 100 normalized units leaves no probability of improvement,
+    // so a PI that ignored pi_xi (and used xi = 0) would show negative costs.
+    assert!(largest_pi_cost(100.0) > -1e-9);
+    assert!(largest_pi_cost(0.0) < -1e-3);
+}
+
 #[test]
 fn small_integer_space_enumerated_then_exhausted() {
     let space = Space::new(vec![Dimension::integer("a", 0, 2), Dimension::integer("b", -1, 2)]).unwrap();
